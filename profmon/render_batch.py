@@ -1,0 +1,246 @@
+"""Execute and export a batch of report notebooks on a few warm kernels.
+
+Each worker thread owns one :class:`~profmon.warm_kernel.WarmKernel` and one
+:class:`~profmon.html_export.ReportExporter` and takes reports from a shared
+queue until it is empty, so kernel start-up and imports are paid once per
+worker, not once per report. A report that fails is recorded and the worker
+goes on with the next one (on a new kernel).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from profmon.html_export import ExportError, ReportExporter, write_html
+from profmon.warm_kernel import ENGINE_NAME, WarmKernel, register_engine
+
+__all__ = ["EXECUTED_DIR", "ReportJob", "ReportResult", "run_batch"]
+
+#: Folder of the executed notebooks, inside the year's folder.
+EXECUTED_DIR = "executed"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to render.
+
+    Parameters
+    ----------
+    name : str
+        Output file name (``region.html``, ``mo_rybinsk.html`` …).
+    title : str
+        Page title.
+    municipality : str or None
+        Canonical municipality name; None for the regional report.
+    notebook : Path
+        The notebook to execute.
+    parameters : dict
+        Parameters injected by papermill.
+    key : str
+        Dependency key (see :mod:`profmon.report_manifest`).
+    """
+
+    name: str
+    title: str
+    municipality: str | None
+    notebook: Path
+    parameters: dict
+    key: str
+
+    @property
+    def executed_name(self) -> str:
+        """The executed notebook's path relative to the year's folder."""
+        return f"{EXECUTED_DIR}/{Path(self.name).stem}.ipynb"
+
+
+@dataclass
+class ReportResult:
+    """What happened to one output of the bundle.
+
+    Parameters
+    ----------
+    name : str
+        Output file name, relative to the year's folder.
+    status : str
+        ``rendered``, ``skipped`` (inputs unchanged) or ``failed``.
+    path : Path
+        The output file.
+    executed : Path or None
+        The executed notebook (reports only).
+    error : str or None
+        What went wrong, for a failed output.
+    seconds : float
+        Time spent on it.
+    municipality : str or None
+        The report's municipality, None for the others.
+    """
+
+    name: str
+    status: str
+    path: Path
+    executed: Path | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    municipality: str | None = None
+
+
+def _move_into_place(temp: Path, destination: Path) -> None:
+    if temp.exists():
+        os.replace(temp, destination)
+
+
+def _render_one(job, folder: Path, kernel: WarmKernel, exporter: ReportExporter):
+    started = time.perf_counter()
+    html_path = folder / job.name
+    executed = folder / job.executed_name
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(
+        prefix=f".{executed.stem}.", suffix=".ipynb", dir=executed.parent
+    )
+    os.close(descriptor)
+    temp = Path(name)
+
+    def failed(message: str) -> ReportResult:
+        _move_into_place(temp, executed)
+        with contextlib.suppress(FileNotFoundError):
+            html_path.unlink()  # never leave a stale page beside a failure
+        log.error("report %s failed: %s (see %s)", job.name, message, executed)
+        return ReportResult(
+            job.name,
+            "failed",
+            html_path,
+            executed=executed,
+            error=message,
+            seconds=time.perf_counter() - started,
+            municipality=job.municipality,
+        )
+
+    try:
+        notebook = papermill.execute_notebook(
+            str(job.notebook),
+            str(temp),
+            parameters=job.parameters,
+            engine_name=ENGINE_NAME,
+            warm_kernel=kernel,
+            record_output_path=str(executed),
+            kernel_name=kernel.kernel_name,
+            request_save_on_cell_execute=False,
+            progress_bar=False,
+        )
+    except PapermillExecutionError as error:
+        return failed(f"{error.ename}: {error.evalue} (ячейка {error.exec_count})")
+    except Exception as error:  # a bad notebook file, a kernel that will not start
+        return failed(f"{type(error).__name__}: {error}")
+    _move_into_place(temp, executed)
+
+    try:
+        write_html(notebook, html_path, title=job.title, exporter=exporter)
+    except ExportError as error:
+        return failed(str(error))
+    seconds = time.perf_counter() - started
+    log.info("rendered %s in %.1f s", job.name, seconds)
+    return ReportResult(
+        job.name,
+        "rendered",
+        html_path,
+        executed=executed,
+        seconds=seconds,
+        municipality=job.municipality,
+    )
+
+
+def run_batch(
+    jobs: Sequence,
+    folder: Path,
+    *,
+    workers: int,
+    kernel_cwd: Path,
+    on_done: Callable | None = None,
+) -> list:
+    """Render `jobs` on `workers` warm kernels in parallel.
+
+    Parameters
+    ----------
+    jobs : sequence of profmon.render.ReportJob
+        Reports to render, longest first for the best balance.
+    folder : Path
+        The year's output folder.
+    workers : int
+        Number of worker threads (each with its own kernel); at most one per
+        job is started.
+    kernel_cwd : Path
+        Working directory of the kernels (the notebooks' folder, as in
+        JupyterLab).
+    on_done : callable, optional
+        Called with each :class:`~profmon.render.ReportResult` as soon as it
+        is known (from a worker thread), e.g. to advance a progress bar.
+
+    Returns
+    -------
+    list of profmon.render.ReportResult
+        In the order of `jobs`.
+    """
+    register_engine()
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for position, job in enumerate(jobs):
+        pending.put((position, job))
+    results: dict[int, object] = {}
+    stop = threading.Event()
+
+    def work() -> None:
+        exporter = ReportExporter()
+        try:
+            with WarmKernel(cwd=kernel_cwd) as kernel:
+                while not stop.is_set():
+                    try:
+                        position, job = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    result = _render_one(job, folder, kernel, exporter)
+                    results[position] = result
+                    if on_done is not None:
+                        on_done(result)
+        except Exception:
+            log.exception("a render worker stopped")
+
+    count = max(1, min(workers, len(jobs)))
+    threads = [
+        threading.Thread(target=work, name=f"profmon-render-{number}", daemon=True)
+        for number in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.2)
+    except KeyboardInterrupt:
+        log.warning("interrupted: finishing the reports being rendered, then stopping")
+        stop.set()
+        for thread in threads:
+            thread.join()
+        raise
+    for position, job in enumerate(jobs):
+        if position not in results:  # a worker died outside any report
+            results[position] = ReportResult(
+                job.name,
+                "failed",
+                folder / job.name,
+                error="отчёт не выполнен: рабочий поток остановился",
+                municipality=job.municipality,
+            )
+    return [results[position] for position in range(len(jobs))]

@@ -1,0 +1,157 @@
+"""The appendix of a report: methodology, data quality, provenance."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from profmon.disclosure import SENSITIVE_COUNTS, SUPPRESSED, is_small
+from profmon.fields import by_name
+from profmon.methodology import SCHOOLS
+from profmon.report.context import ReportContext
+from profmon.report.display import Html, Stack, Table, escape
+from profmon.report.tables import target_text
+
+__all__ = ["appendix", "data_quality", "formula_text", "methodology", "provenance"]
+
+_BAND = re.compile(r"^grade_(\d{1,2}):(\d{1,2})$")
+_DIRECTION = {"higher": "не ниже целевого", "lower": "не выше целевого"}
+
+
+def _term(term: str) -> str:
+    band = _BAND.match(term)
+    if band:
+        return f"обучающиеся {band.group(1)}–{band.group(2)}-х классов"
+    if term == SCHOOLS:
+        return "число ОО"
+    return f"«{by_name(term).header_ru}»"
+
+
+def formula_text(expression: str) -> str:
+    """Describe a numerator or denominator expression in Russian words."""
+    return " + ".join(_term(term.strip()) for term in str(expression).split("+"))
+
+
+def methodology(ctx: ReportContext) -> Stack:
+    """Formulas, targets and cluster rules of the edition in use."""
+    edition = ctx.methodology
+    rows = [
+        {
+            "Показатель": ind.name_ru,
+            "Числитель": formula_text(ind.numerator_text),
+            "Знаменатель": formula_text(ind.denominator_text),
+            "Целевое значение": target_text(ind)
+            + (f" ({ind.target_note_ru})" if ind.target_note_ru else ""),
+            "Достигнуто, если значение": _DIRECTION[ind.direction],
+            "Знаков после запятой": str(ind.precision),
+        }
+        for ind in edition.indicators_in_effect(ctx.year)
+    ]
+    rules = edition.clusters
+    labels = rules.labels
+    clusters = [
+        f"КГ1 — {labels.get('КГ1', '')}: тип ОО {', '.join(rules.selective_types)}, "
+        "независимо от численности.",
+        f"КГ2 — {labels.get('КГ2', '')}: более {rules.large_above} обучающихся 1–11-х "
+        "классов.",
+        f"КГ3 — {labels.get('КГ3', '')}: от {rules.medium_from} до {rules.large_above} "
+        "обучающихся включительно.",
+        f"КГ4 — {labels.get('КГ4', '')}: менее {rules.medium_from} обучающихся.",
+    ]
+    source = edition.source.name if edition.source else "—"
+    text = (
+        f"<p>Редакция методики {escape(edition.edition)} (действует с "
+        f"{edition.effective_from} г., файл {escape(source)}). Каждый показатель — "
+        "отношение сумм по всем ОО группы (числитель к знаменателю, в процентах); "
+        "среднее долей отдельных ОО не используется. Если знаменатель равен нулю, "
+        "значения нет («—»). Цель считается достигнутой по значению, округлённому "
+        "так, как оно напечатано.</p>"
+        "<h4>Кластерные группы</h4><ul>"
+        + "".join(f"<li>{escape(line)}</li>" for line in clusters)
+        + "</ul><h4>Защита персональных данных</h4>"
+        f"<p>Число обучающихся или выпускников с ОВЗ или инвалидностью от 1 до "
+        f"{edition.disclosure_min_count - 1} по ОО, муниципальному образованию или "
+        "сочетанию МО × кластерная группа не печатается («c»), как и доля, по "
+        "которой такое число можно восстановить; где скрытое число можно было бы "
+        "вычислить из итога строки или столбца, скрывается ещё одна ячейка. Нули "
+        "печатаются. Итоги по региону и кластерным группам не скрываются.</p>"
+    )
+    table = Table(
+        text=pd.DataFrame(rows),
+        caption="Формулы и целевые значения показателей",
+    )
+    return Stack((Html(text), table))
+
+
+def data_quality(ctx: ReportContext) -> Html | Table:
+    """Return the validation warnings of the report year (small ОВЗ counts hidden)."""
+    warnings = ctx.warnings
+    if warnings.empty:
+        return Html(f"<p>Предупреждений проверки данных за {ctx.year} год нет.</p>")
+    values = warnings["value"].astype(object).where(warnings["value"].notna(), "")
+    numbers = pd.to_numeric(values, errors="coerce")
+    sensitive = warnings["column"].isin(SENSITIVE_COUNTS) & is_small(
+        numbers, ctx.methodology.disclosure_min_count
+    )
+    text = pd.DataFrame(
+        {
+            "Файл": warnings["file"].fillna("").astype(str),
+            "Лист": warnings["sheet"].fillna("").astype(str),
+            "Строка": warnings["row"].map(lambda r: "" if pd.isna(r) else str(int(r))),
+            "Столбец": warnings["column"].fillna("").astype(str),
+            "Значение": values.astype(str).mask(sensitive, SUPPRESSED),
+            "Сообщение": warnings["message"].fillna("").astype(str),
+        }
+    )
+    return Table(
+        text=text,
+        caption=f"Предупреждения проверки данных за {ctx.year} год: {len(text)}",
+        row_headers=0,
+    )
+
+
+def provenance(ctx: ReportContext) -> Html:
+    """Return data fingerprint, profmon version, parameters and generation time."""
+    from profmon import provenance as origin
+
+    if ctx.data_dir is not None:
+        facts = origin.provenance(ctx.data_dir, ctx.year, ctx.parameters)
+        data = (
+            f"<li>Отпечаток исходных данных (SHA-256 файлов за "
+            f"{', '.join(map(str, facts['years']))} гг., {facts['files']} файлов): "
+            f"<code>{escape(facts['data_fingerprint'])}</code></li>"
+        )
+    else:
+        facts = {
+            "profmon_version": origin.package_version(),
+            "generated_at": origin.generation_time().isoformat(),
+        }
+        data = "<li>Данные переданы напрямую, без папки данных.</li>"
+    parameters = ", ".join(
+        f"{escape(key)} = {escape(repr(value))}"
+        for key, value in ctx.parameters.items()
+    )
+    return Html(
+        "<ul>"
+        + data
+        + f"<li>Версия profmon: {escape(facts['profmon_version'])}</li>"
+        + f"<li>Редакция методики: {escape(ctx.methodology.edition)}</li>"
+        + f"<li>Параметры отчёта: {parameters or '—'}</li>"
+        + f"<li>Сформирован: {escape(facts['generated_at'])}</li>"
+        + "</ul>"
+    )
+
+
+def appendix(ctx: ReportContext) -> Stack:
+    """Return the whole appendix: methodology, data quality, provenance."""
+    return Stack(
+        (
+            "Методика",
+            methodology(ctx),
+            "Качество данных",
+            data_quality(ctx),
+            "Происхождение отчёта",
+            provenance(ctx),
+        )
+    )

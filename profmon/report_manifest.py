@@ -1,0 +1,205 @@
+"""What each report depends on, and the manifest that lets a rebuild skip it.
+
+A report is rendered again only when something it depends on has changed.
+Its *key* is a sha256 over all of it: the notebook's bytes, the profmon code
+(version and a hash of the package's files, methodology included), the
+parameters and the data the report reads:
+
+- the regional report, ``tables.xlsx`` and ``index.html`` read all the raw
+  files of the years up to the report's year;
+- a municipal report reads its own schools' rows in those years, plus the
+  region- and cluster-level indicator tables and the contingent by cluster
+  (the figures it is compared with).
+
+So a change to one municipality's data that leaves the region's and the
+clusters' figures as they were (a school renamed, a settlement corrected, a
+row moved to another file) re-renders that municipality's report, the
+regional report and the index and tables, and nothing else. A change that
+moves a regional figure re-renders every report, as it must: each shows it.
+
+The manifest, ``manifest.json`` beside the reports, records each output's key
+and the sha256 of the file written; an output is skipped when both still
+match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from profmon.atomic import write_text_atomic
+from profmon.provenance import package_fingerprint, package_version
+
+__all__ = [
+    "MANIFEST_NAME",
+    "Manifest",
+    "DependencyKeys",
+    "file_sha256",
+    "frame_digest",
+]
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.json"
+
+# Bump when the way outputs are produced changes without a code change that
+# the package fingerprint would see (it sees every file of the package).
+_FORMAT = 1
+
+
+def file_sha256(path: str | os.PathLike) -> str | None:
+    """Return the sha256 of a file's bytes, or None if there is no such file."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """Return a sha256 of a frame's columns and values, independent of row order.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame; the index is ignored.
+
+    Returns
+    -------
+    str
+        Hex digest over the sorted column names, each column's dtype and the
+        per-row hashes (:func:`pandas.util.hash_pandas_object`) of the rows
+        sorted by those hashes.
+    """
+    named = frame.set_axis([str(column) for column in frame.columns], axis=1)
+    columns = sorted(named.columns)
+    digest = hashlib.sha256()
+    for column in columns:
+        digest.update(f"{column}:{named[column].dtype}\n".encode())
+    rows = pd.util.hash_pandas_object(named.loc[:, columns], index=False)
+    rows = np.sort(rows.to_numpy())
+    digest.update(rows.astype("<u8").tobytes())
+    return digest.hexdigest()
+
+
+class DependencyKeys:
+    """Compute the key of every output of one year's bundle.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Validated schools of every year up to the bundle's year (with
+        ``year``, ``municipality`` and ``cluster`` columns).
+    indicator_tables : sequence of pandas.DataFrame
+        The region- and cluster-level tables a municipal report is compared
+        with (indicators and contingent), over the same years.
+    all_data : str
+        Fingerprint of all raw files of those years
+        (:func:`profmon.provenance.data_fingerprint`).
+    methodology_file : path-like or None
+        The methodology edition in effect (its bytes are part of every key).
+    """
+
+    def __init__(self, panel, indicator_tables, all_data: str, methodology_file):
+        self._panel = panel
+        self._shared = hashlib.sha256()
+        for part in (
+            f"format={_FORMAT}",
+            f"profmon={package_version()}",
+            f"package={package_fingerprint()}",
+        ):
+            self._shared.update(part.encode() + b"\n")
+        if methodology_file is not None:
+            self._shared.update(Path(methodology_file).read_bytes())
+        self._comparators = "".join(frame_digest(table) for table in indicator_tables)
+        self.all_data = all_data
+
+    def _key(self, *parts: str | bytes) -> str:
+        digest = self._shared.copy()
+        for part in parts:
+            encoded = part if isinstance(part, bytes) else part.encode("utf-8")
+            digest.update(len(encoded).to_bytes(8, "big"))
+            digest.update(encoded)
+        return digest.hexdigest()
+
+    def region(self, notebook: Path, parameters: Mapping) -> str:
+        """Key of the regional report: its notebook, parameters and all data."""
+        return self._key(
+            "region", notebook.read_bytes(), _json(parameters), self.all_data
+        )
+
+    def municipality(self, notebook: Path, parameters: Mapping, name: str) -> str:
+        """Key of a municipal report: its own rows plus the comparison tables."""
+        own = self._panel.loc[self._panel["municipality"].astype(str) == name]
+        return self._key(
+            "municipality",
+            notebook.read_bytes(),
+            _json(parameters),
+            frame_digest(own),
+            self._comparators,
+        )
+
+    def bundle(self, what: str, *extra: str) -> str:
+        """Key of a whole-bundle output (``tables``, ``index``) over all data."""
+        return self._key(what, self.all_data, *extra)
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class Manifest:
+    """The record of what was written to one year's report folder.
+
+    Parameters
+    ----------
+    folder : path-like
+        The year's output folder (``reports/<year>``).
+    """
+
+    def __init__(self, folder: str | os.PathLike):
+        self.path = Path(folder) / MANIFEST_NAME
+        self.entries: dict[str, dict] = {}
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            log.warning("ignoring unreadable %s (%s): rendering all", self.path, error)
+            return
+        if document.get("format") == _FORMAT:
+            self.entries = dict(document.get("outputs", {}))
+
+    def is_current(self, name: str, key: str) -> bool:
+        """Whether output `name` was written with `key` and is still as written."""
+        entry = self.entries.get(name)
+        if entry is None or entry.get("key") != key:
+            return False
+        return file_sha256(self.path.parent / name) == entry.get("sha256")
+
+    def record(self, name: str, key: str, **details) -> None:
+        """Record that output `name` was just written with `key`."""
+        self.entries[name] = {
+            "key": key,
+            "sha256": file_sha256(self.path.parent / name),
+            **details,
+        }
+
+    def forget(self, name: str) -> None:
+        """Drop output `name` from the record (it failed or was removed)."""
+        self.entries.pop(name, None)
+
+    def save(self) -> Path:
+        """Write the manifest atomically, entries sorted by name."""
+        document = {
+            "format": _FORMAT,
+            "outputs": dict(sorted(self.entries.items())),
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+        return write_text_atomic(self.path, text + "\n")

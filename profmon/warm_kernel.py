@@ -1,0 +1,353 @@
+"""A papermill engine that runs notebook after notebook in one warm kernel.
+
+Starting a Jupyter kernel and importing pandas, matplotlib and profmon in it
+costs seconds, far more than computing one report. :class:`WarmKernel` keeps
+a kernel alive across notebooks; :class:`WarmKernelEngine` (registered with
+papermill as :data:`ENGINE_NAME`) executes a notebook in it. Before each
+notebook the kernel is brought back to the state of a fresh one: the user
+namespace is emptied (``%reset``), figures are closed, matplotlib's and
+pandas' settings, warning filters and the working directory are restored and
+the execution counter starts again at 1, so that a report never sees another
+report's variables or settings. After a failed notebook the kernel is
+replaced by a new one.
+
+A :class:`WarmKernel` belongs to one thread: its client's sockets live on that
+thread's event loop. Run several kernels in parallel with one per thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellControlSignal, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+
+__all__ = [
+    "CELL_TIMEOUT",
+    "ENGINE_NAME",
+    "KernelSetupError",
+    "WarmKernel",
+    "WarmKernelEngine",
+    "register_engine",
+]
+
+log = logging.getLogger(__name__)
+
+#: Name under which :class:`WarmKernelEngine` is registered with papermill.
+ENGINE_NAME = "profmon-warm"
+
+#: Seconds a single cell may run before the kernel is interrupted.
+CELL_TIMEOUT = 600
+
+_STARTUP_TIMEOUT = 120
+
+# Runs once in a new kernel: imports what reports need and records the state
+# a fresh kernel has, so that it can be restored before every notebook.
+_WARMUP = """
+import os as _os, sys as _sys, types as _types, warnings as _warnings
+get_ipython().run_line_magic("matplotlib", "inline")
+for _name in {modules!r}:
+    try:
+        __import__(_name)
+    except Exception:
+        pass
+import matplotlib as _mpl, numpy as _np
+_state = _types.ModuleType("_profmon_kernel_state")
+_state.cwd = _os.getcwd()
+_state.filters = list(_warnings.filters)
+_state.rc = _mpl.rcParams.copy()
+_state.np_print = _np.get_printoptions()
+_state.np_err = _np.geterr()
+_sys.modules["_profmon_kernel_state"] = _state
+"""
+
+# Runs before every notebook, with history off so the counter is untouched.
+_RESET = """
+get_ipython().reset(new_session=True)
+def _profmon_restore():
+    import os, sys, warnings
+    state = sys.modules["_profmon_kernel_state"]
+    os.chdir(state.cwd)
+    warnings.filters[:] = state.filters
+    import matplotlib, matplotlib.pyplot, numpy
+    matplotlib.pyplot.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams.update(state.rc)
+        numpy.set_printoptions(**state.np_print)
+        numpy.seterr(**state.np_err)
+        if "pandas" in sys.modules:
+            sys.modules["pandas"].reset_option("all")
+_profmon_restore()
+get_ipython().reset(new_session=True)
+"""
+
+#: Modules every report imports, loaded once per kernel.
+DEFAULT_PRELOAD = (
+    "numpy",
+    "pandas",
+    "matplotlib.pyplot",
+    "IPython.display",
+    "profmon",
+    "profmon.engine",
+    "profmon.dataset",
+    "profmon.report",
+)
+
+
+class KernelSetupError(RuntimeError):
+    """The warm kernel could not be started or brought back to a fresh state."""
+
+
+class WarmKernel:
+    """A Jupyter kernel kept alive to execute one notebook after another.
+
+    Parameters
+    ----------
+    kernel_name : str
+        Kernel spec to start (``python3`` runs the current environment's
+        ipykernel).
+    preload : sequence of str
+        Modules imported once when the kernel starts; a module that fails to
+        import is skipped (the notebook that needs it reports the error).
+    cwd : str or path-like, optional
+        Working directory of the kernel (default: the current directory).
+    env : mapping, optional
+        Extra environment variables for the kernel. ``PYTHONHASHSEED`` is
+        fixed to 0 unless given, so that set order, and thus report output,
+        does not vary between runs.
+    """
+
+    def __init__(
+        self,
+        kernel_name: str = "python3",
+        *,
+        preload=DEFAULT_PRELOAD,
+        cwd=None,
+        env=None,
+    ):
+        self.kernel_name = kernel_name
+        self.preload = tuple(preload)
+        self.cwd = os.fspath(cwd) if cwd is not None else os.getcwd()
+        self.env = {"PYTHONHASHSEED": "0", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        self.env.update(env or {})
+        self.km: AsyncKernelManager | None = None
+        self.kc = None
+        self.notebooks_run = 0
+        self._fresh = False
+        self._thread = None
+
+    @property
+    def alive(self) -> bool:
+        """Whether a kernel process is running."""
+        return self.km is not None and run_sync(self.km.is_alive)()
+
+    def start(self) -> None:
+        """Start the kernel and its client, then import :attr:`preload`."""
+        self._check_thread()
+        started = time.perf_counter()
+        environment = dict(os.environ)
+        environment.update(self.env)
+        # Unix sockets where available: no TCP ports to race for, nothing to
+        # encrypt (the kernel warns about plain TCP on every start).
+        transport = "ipc" if os.name == "posix" else "tcp"
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport=transport)
+        run_sync(self.km.start_kernel)(
+            cwd=self.cwd,
+            env=environment,
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+        )
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            run_sync(self.kc.wait_for_ready)(timeout=_STARTUP_TIMEOUT)
+        except RuntimeError as error:
+            self.shutdown()
+            raise KernelSetupError(f"kernel did not start: {error}") from error
+        self.kc.allow_stdin = False
+        self.run(_WARMUP.format(modules=self.preload))
+        self._fresh = True
+        log.debug(
+            "kernel %s started and warmed up in %.1f s",
+            self.km.kernel_id,
+            time.perf_counter() - started,
+        )
+
+    def run(self, code: str, timeout: float = CELL_TIMEOUT) -> None:
+        """Execute `code` in the kernel, outside any notebook's history.
+
+        Parameters
+        ----------
+        code : str
+            Python (IPython) code.
+        timeout : float
+            Seconds to wait for the reply.
+
+        Raises
+        ------
+        KernelSetupError
+            If the code raised in the kernel or no reply came in time.
+        """
+        errors = []
+
+        def collect(message):
+            if message["header"]["msg_type"] == "error":
+                content = message["content"]
+                errors.append(f"{content['ename']}: {content['evalue']}")
+
+        try:
+            reply = run_sync(self.kc.execute_interactive)(
+                code,
+                store_history=False,
+                allow_stdin=False,
+                timeout=timeout,
+                output_hook=collect,
+            )
+        except TimeoutError as error:
+            raise KernelSetupError(f"kernel did not answer in {timeout} s") from error
+        if reply["content"]["status"] != "ok" or errors:
+            raise KernelSetupError("; ".join(errors) or str(reply["content"]))
+
+    def prepare(self) -> None:
+        """Make the kernel ready for the next notebook: fresh and alive."""
+        self._check_thread()
+        if self.km is None or not self.alive:
+            self.shutdown()
+            self.start()
+        elif not self._fresh:
+            try:
+                self.run(_RESET, timeout=60)
+            except KernelSetupError as error:
+                log.warning("kernel reset failed (%s); starting a new kernel", error)
+                self.shutdown()
+                self.start()
+        self._fresh = False
+        self.notebooks_run += 1
+
+    def discard(self) -> None:
+        """Shut the kernel down so that the next notebook gets a new one."""
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop the client's channels and the kernel process, if running."""
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is not None:
+            try:
+                if run_sync(self.km.is_alive)():
+                    run_sync(self.km.shutdown_kernel)(now=True)
+            finally:
+                run_sync(self.km.cleanup_resources)()
+                self.km = None
+        self._fresh = False
+
+    def _check_thread(self) -> None:
+        current = threading.get_ident()
+        if self._thread is None:
+            self._thread = current
+        elif self._thread != current:
+            raise RuntimeError("a WarmKernel must be used from the thread that made it")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.shutdown()
+
+
+class WarmKernelEngine(Engine):
+    """Papermill engine executing a notebook in a :class:`WarmKernel`.
+
+    Pass the kernel as ``warm_kernel=`` to :func:`papermill.execute_notebook`
+    together with ``engine_name=ENGINE_NAME``. Errors in a cell are recorded
+    in the notebook as papermill records them (so papermill writes the failed
+    notebook with its error banner); a kernel that dies or times out is
+    recorded the same way, on the cell that was running.
+    """
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        *,
+        warm_kernel: WarmKernel,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        record_output_path=None,
+        **kwargs,
+    ):
+        """Execute ``nb_man.nb`` in `warm_kernel`; see the class docstring.
+
+        ``record_output_path``, when given, replaces the output path papermill
+        records in the notebook's metadata (the caller writes to a temporary
+        file and moves it there).
+        """
+        if record_output_path is not None:
+            nb_man.nb.metadata.papermill["output_path"] = os.fspath(record_output_path)
+        warm_kernel.prepare()
+        client = PapermillNotebookClient(
+            nb_man,
+            km=warm_kernel.km,
+            kernel_name=warm_kernel.kernel_name,
+            timeout=execution_timeout or CELL_TIMEOUT,
+            interrupt_on_timeout=True,
+            startup_timeout=start_timeout,
+            record_timing=False,
+            log=log,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        client.kc = warm_kernel.kc
+        try:
+            client.execute()
+        except (DeadKernelError, CellControlSignal) as error:
+            warm_kernel.discard()
+            _record_failure(nb_man, error)
+        except BaseException:
+            warm_kernel.discard()
+            raise
+        if nb_man.nb.metadata.get("papermill", {}).get("exception"):
+            warm_kernel.discard()
+        return nb_man.nb
+
+
+def _record_failure(nb_man, error: BaseException) -> None:
+    # Put the error on the cell that was running, as a cell error would be.
+    started = [
+        cell
+        for cell in nb_man.nb.cells
+        if cell.metadata.get("papermill", {}).get("start_time") is not None
+    ]
+    if not started:
+        started = nb_man.nb.cells[:1]
+    if not started:
+        return
+    cell = started[-1]
+    if cell.cell_type == "code":
+        cell.outputs.append(
+            nbformat.v4.new_output(
+                "error",
+                ename=type(error).__name__,
+                evalue=str(error),
+                traceback=[f"{type(error).__name__}: {error}"],
+            )
+        )
+    nb_man.cell_exception(cell)
+
+
+def register_engine() -> None:
+    """Register :class:`WarmKernelEngine` with papermill (idempotent)."""
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
