@@ -63,9 +63,30 @@ def _with_cluster(schools: pd.DataFrame, methodology: Methodology) -> pd.DataFra
     return schools.assign(cluster=classify(schools, methodology.clusters))
 
 
+def _coefficients(methodology: Methodology) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Fields read by any indicator, and the 0/1 matrices that sum them into
+    each indicator's numerator and denominator (fields × indicators)."""
+    fields = list(
+        dict.fromkeys(
+            term
+            for indicator in methodology.indicators
+            for term in (*indicator.numerator, *indicator.denominator)
+        )
+    )
+    position = {name: i for i, name in enumerate(fields)}
+    numerator = np.zeros((len(fields), len(methodology.indicators)))
+    denominator = np.zeros_like(numerator)
+    for column, indicator in enumerate(methodology.indicators):
+        for term in indicator.numerator:
+            numerator[position[term], column] = 1.0
+        for term in indicator.denominator:
+            denominator[position[term], column] = 1.0
+    return fields, numerator, denominator
+
+
 def school_parts(
     schools: pd.DataFrame, methodology: Methodology
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Return every school's numerator and denominator of every indicator.
 
     Parameters
@@ -78,29 +99,32 @@ def school_parts(
 
     Returns
     -------
-    numerators, denominators : pandas.DataFrame
-        One column per indicator code, aligned with `schools`; NaN where the
-        indicator was not measured that year.
+    numerators, denominators : numpy.ndarray
+        Schools × indicators (in methodology order); NaN where the indicator
+        was not measured that year.
     """
-    numerators = {}
-    denominators = {}
-    years = schools["year"].to_numpy() if "year" in schools.columns else None
-    for indicator in methodology.indicators:
-        parts = []
-        for terms in (indicator.numerator, indicator.denominator):
-            fields = [term for term in terms if term != SCHOOLS]
-            part = schools.loc[:, fields].sum(axis=1).astype("float64")
-            if SCHOOLS in terms:
-                part = part + 1.0
-            if indicator.first_year is not None and years is not None:
-                part = part.where(years >= indicator.first_year)
-            parts.append(part)
-        numerators[indicator.code], denominators[indicator.code] = parts
-    index = schools.index
-    return (
-        pd.DataFrame(numerators, index=index),
-        pd.DataFrame(denominators, index=index),
+    fields, to_numerator, to_denominator = _coefficients(methodology)
+    counts = np.empty((len(schools), len(fields)))
+    for i, name in enumerate(fields):
+        if name == SCHOOLS:
+            counts[:, i] = 1.0
+        elif name in schools.columns:
+            counts[:, i] = schools[name].to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            counts[:, i] = np.nan
+    # A field missing in a year it was not collected gives NaN, and NaN times
+    # a zero coefficient is NaN too: sum only the fields each indicator reads.
+    numerators = np.nan_to_num(counts) @ to_numerator
+    denominators = np.nan_to_num(counts) @ to_denominator
+    first_years = np.array(
+        [ind.first_year or 0 for ind in methodology.indicators], dtype="int64"
     )
+    if "year" in schools.columns:
+        years = schools["year"].to_numpy(dtype="int64")
+        unmeasured = years[:, None] < first_years[None, :]
+        numerators[unmeasured] = np.nan
+        denominators[unmeasured] = np.nan
+    return numerators, denominators
 
 
 def _met(
@@ -162,30 +186,44 @@ def compute_indicators(
     keys = ["year", *LEVELS[by]]
     numerators, denominators = school_parts(schools, methodology)
 
-    grouping = [schools[key] for key in keys]
-    sums = {}
-    for name, parts in (("numerator", numerators), ("denominator", denominators)):
-        summed = parts.groupby(grouping, observed=True, sort=True).sum(min_count=1)
-        summed.columns.name = "indicator"
-        sums[name] = summed.stack(future_stack=True).rename(name)
-    table = pd.concat(sums, axis=1).reset_index()
+    # one row per group, groups sorted by their keys
+    if by == "school":
+        frame = schools.loc[:, keys].reset_index(drop=True)
+        order = frame.sort_values(keys, kind="stable").index.to_numpy()
+        groups = frame.take(order).reset_index(drop=True)
+        groups["municipality"] = groups["municipality"].astype("category")
+        numerator_sums, denominator_sums = numerators[order], denominators[order]
+    else:
+        grouped = schools.groupby(keys, observed=True, sort=True)
+        codes = grouped.ngroup().to_numpy()
+        groups = grouped.size().index.to_frame(index=False).loc[:, keys]
+        numerator_sums = _group_sums(numerators, codes, len(groups))
+        denominator_sums = _group_sums(denominators, codes, len(groups))
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = 100.0 * table["numerator"] / table["denominator"]
-    table["value"] = value.where(table["denominator"] > 0)
-
-    meta = pd.DataFrame(
-        {
-            "indicator": [ind.code for ind in methodology.indicators],
-            "block": [ind.block for ind in methodology.indicators],
-            "target": [ind.target for ind in methodology.indicators],
-            "direction": [ind.direction for ind in methodology.indicators],
-            "precision": [ind.precision for ind in methodology.indicators],
-            "order": range(len(methodology.indicators)),
-        }
+    count = len(methodology.indicators)
+    table = groups.loc[groups.index.repeat(count)].reset_index(drop=True)
+    # indicator, block and direction repeat a few values over many rows:
+    # categoricals built from codes cost nothing per row
+    positions = np.tile(np.arange(count), len(groups))
+    table["indicator"] = pd.Categorical.from_codes(
+        positions, categories=[ind.code for ind in methodology.indicators]
     )
-    table = table.merge(meta, on="indicator", how="left")
-    table["target"] = table["target"].astype("float64")
+    table["numerator"] = numerator_sums.ravel()
+    table["denominator"] = denominator_sums.ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = 100.0 * table["numerator"].to_numpy() / table["denominator"].to_numpy()
+    table["value"] = np.where(table["denominator"].to_numpy() > 0, value, np.nan)
+    for column in ("block", "direction"):
+        labels = [getattr(ind, column) for ind in methodology.indicators]
+        categories = list(dict.fromkeys(labels))
+        codes = np.array([categories.index(label) for label in labels])
+        table[column] = pd.Categorical.from_codes(codes[positions], categories)
+    targets = [np.nan if ind.target is None else ind.target
+               for ind in methodology.indicators]
+    table["target"] = np.array(targets, dtype="float64")[positions]
+    table["precision"] = np.array(
+        [ind.precision for ind in methodology.indicators], dtype="int64"
+    )[positions]
     table["met"] = _met(
         table["value"], table["target"], table["direction"], table["precision"]
     )
@@ -199,9 +237,22 @@ def compute_indicators(
         table["cluster"] = pd.Categorical(
             table["cluster"], categories=CLUSTERS, ordered=True
         )
-    table = table.sort_values([*keys, "order"], kind="stable")
     log.debug("computed %d rows of indicators by %s", len(table), by)
-    return table.loc[:, RESULT_COLUMNS].reset_index(drop=True)
+    return table.loc[:, RESULT_COLUMNS]
+
+
+def _group_sums(parts: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
+    """Sum school rows into groups; a group whose rows are all NaN stays NaN."""
+    sums = np.zeros((groups, parts.shape[1]))
+    present = np.zeros((groups, parts.shape[1]))
+    for column in range(parts.shape[1]):
+        values = parts[:, column]
+        known = ~np.isnan(values)
+        sums[:, column] = np.bincount(
+            codes[known], weights=values[known], minlength=groups
+        )
+        present[:, column] = np.bincount(codes[known], minlength=groups)
+    return np.where(present > 0, sums, np.nan)
 
 
 def _group_labels(table: pd.DataFrame, by: str) -> pd.Series:
@@ -213,7 +264,7 @@ def _group_labels(table: pd.DataFrame, by: str) -> pd.Series:
         return table["municipality"].astype(str)
     if by == "municipality_cluster":
         return table["municipality"].astype(str) + " · " + table["cluster"].astype(str)
-    return table["school_id"].astype(str)
+    return table["school_id"]
 
 
 def with_previous_year(indicators: pd.DataFrame) -> pd.DataFrame:

@@ -6,10 +6,12 @@ number Excel shows). Problems with the files themselves (unreadable, empty, no
 header, unknown or repeated columns) become findings; nothing is raised for
 bad data, and the raw files are only ever opened for reading.
 
-CSV files are parsed once by pandas' C parser, which already turns clean number
+CSV files are parsed by pandas' C parser, which already turns clean number
 columns into integers; only columns holding text (a decimal comma, a stray
 space, a typo) go through the slower text route in :mod:`profmon.validation`.
-Workbooks are read with openpyxl in read-only mode.
+A file the C parser rejects (a row longer than the header) is read again with
+the csv module, so that every stray value can be reported. Workbooks are read
+with openpyxl in read-only mode; they are small (one municipality each).
 """
 
 from __future__ import annotations
@@ -160,9 +162,11 @@ def _list_files(folder: Path, year: int) -> tuple[list[Path], list[pd.DataFrame]
 
 
 def _cell_text(value) -> object:
-    """Return a workbook cell as text, the way Russian Excel displays it."""
-    if value is None or isinstance(value, str):
-        return value
+    """Return a workbook cell as stripped text, as Russian Excel shows it, or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
@@ -204,13 +208,15 @@ def _read_xlsx(path: Path) -> _Sheet:
             "заново в формате .xlsx или «CSV UTF-8».",
         ) from err
 
-    grid = pd.DataFrame(values, dtype=object)
-    grid = pd.DataFrame(_cells_as_text(grid.to_numpy()), dtype=object)
-    return _split_header(grid, np.arange(1, len(grid) + 1), name)
+    width = max(map(len, values), default=0)
+    if any(len(row) != width for row in values):
+        # a sheet without a recorded size yields short rows for empty ones
+        values = [row + (None,) * (width - len(row)) for row in values]
+    cells = _cells_as_text(np.array(values, dtype=object).reshape(len(values), width))
+    return _split_header(pd.DataFrame(cells), np.arange(1, len(values) + 1), name)
 
 
-def _split_header(grid: pd.DataFrame, row_numbers: np.ndarray, name: str) -> _Sheet:
-    text = grid.apply(lambda column: column.str.strip()).replace("", None)
+def _split_header(text: pd.DataFrame, row_numbers: np.ndarray, name: str) -> _Sheet:
     filled = text.notna().any(axis=1).to_numpy()
     if not filled.any():
         raise _FileProblem(
@@ -251,6 +257,14 @@ def _separator(header_line: str) -> str:
     outside_quotes = re.sub(r'"[^"]*"', "", header_line)
     counts = {sep: outside_quotes.count(sep) for sep in (";", ",", "\t")}
     return max(counts, key=counts.get)
+
+
+def _cleaned(column: pd.Series) -> pd.Series:
+    """Strip text cells; an empty or blank cell becomes missing."""
+    if pd.api.types.is_numeric_dtype(column) or column.isna().all():
+        return column
+    text = column.str.strip()
+    return text.mask(text == "")
 
 
 def _read_csv(path: Path) -> _Sheet:
@@ -302,6 +316,8 @@ def _read_csv(path: Path) -> _Sheet:
     if cells.shape[1] != len(header):
         header = [str(name) for name in cells.columns]
     cells.columns = range(cells.shape[1])
+    for position in cells.columns[~cells.dtypes.map(pd.api.types.is_numeric_dtype)]:
+        cells[position] = _cleaned(cells[position])
     return _Sheet(
         name="",
         header=[text.strip() for text in header],
@@ -381,11 +397,13 @@ def read_file(path: str | Path, name: str | None = None):
 
     Returns
     -------
-    rows : pandas.DataFrame
+    rows : pandas.DataFrame or None
         Contract columns found in the file (canonical names), then
-        :data:`PROVENANCE`; fully blank rows are left out.
+        :data:`PROVENANCE`; fully blank rows are left out. None when the file
+        cannot be read or holds no data.
     letters : dict of str to str
-        Contract field -> Excel column letter in this file.
+        Contract field -> Excel column letter in this file (empty when no
+        header was found).
     findings : pandas.DataFrame
         What could not be read, and columns that are unknown, repeated or
         without a header.
@@ -403,14 +421,6 @@ def read_file(path: str | Path, name: str | None = None):
         )
         return None, {}, file_finding(name, Reason.UNREADABLE_FILE, message)
     return _tabulate(sheet, name)
-
-
-def _cleaned(column: pd.Series) -> pd.Series:
-    """Strip text cells; an empty or blank cell becomes missing."""
-    if pd.api.types.is_numeric_dtype(column) or column.isna().all():
-        return column
-    text = column.str.strip()
-    return text.mask(text == "")
 
 
 def _map_header(header: list[str], name: str, sheet: str):
@@ -466,13 +476,10 @@ def _tabulate(sheet: _Sheet, name: str):
         )
         return None, {}, file_finding(name, Reason.NO_HEADER, message, sheet=sheet.name)
 
-    cells = [_cleaned(sheet.cells[position]) for position in range(width)]
-    filled = np.zeros(len(sheet.cells), dtype=bool)
-    for column in cells:
-        filled |= column.notna().to_numpy()
-    rows = pd.DataFrame(
-        {field: cells[position] for field, position in positions.items()}
-    )
+    cells = sheet.cells
+    filled = cells.notna().any(axis=1).to_numpy()
+    rows = cells.loc[:, list(positions.values())]
+    rows.columns = list(positions)
     rows["source_file"] = name
     rows["source_sheet"] = sheet.name
     rows["source_row"] = sheet.row_numbers

@@ -307,16 +307,12 @@ def _check_counts(
     # One (fields x schools) array: pandas keeps it as a single block. A column
     # the CSV parser read as integers holds whole numbers already.
     numbers = np.empty((len(names), len(rows)))
-    whole = np.ones(numbers.shape, dtype=bool)
+    whole = np.empty(numbers.shape, dtype=bool)
     for position, name in enumerate(names):
         numbers[position] = values = _numbers(rows[name])
+        whole[position] = np.abs(values) < _LARGEST_COUNT  # false for NaN, inf
         if not pd.api.types.is_integer_dtype(rows[name]):
-            with np.errstate(invalid="ignore"):
-                whole[position] = (
-                    np.isfinite(values)
-                    & (values == np.floor(values))
-                    & (np.abs(values) < _LARGEST_COUNT)
-                )
+            whole[position] &= values == np.floor(values)
     not_whole = ~empty.loc[:, names].to_numpy().T & ~whole
     negative = whole & (numbers < 0)
 
@@ -543,27 +539,33 @@ def _compare_with_previous(
 
 def _schools(checked: _Checked, year: int, methodology: Methodology) -> pd.DataFrame:
     keep = ~checked.errors
-    counts = checked.counts if keep.all() else checked.counts.loc[keep]
-    integers = pd.DataFrame(
-        np.nan_to_num(counts.to_numpy()).astype("int64"), columns=counts.columns
+    everything = keep.all()
+    counts = checked.counts if everything else checked.counts.loc[keep]
+    text = checked.text if everything else checked.text.loc[keep]
+    provenance = checked.provenance if everything else checked.provenance.loc[keep]
+
+    numbers = counts.to_numpy()
+    columns = {}
+    for field in FIELDS:
+        if field.kind == "count":
+            values = numbers[:, counts.columns.get_loc(field.name)]
+            # a required count has no NaN left in rows without errors
+            required = field.name in checked.required
+            columns[field.name] = (
+                values.astype("int64") if required else pd.array(values, dtype="Int64")
+            )
+        elif field.kind == "flag":
+            kind = "bool" if field.name in checked.required else "boolean"
+            columns[field.name] = text[field.name].astype(kind).array
+        else:
+            columns[field.name] = text[field.name].array
+    columns["year"] = np.full(len(counts), year, dtype="int64")
+    sizes = pd.DataFrame(
+        {name: columns[name] for name in ["school_type", *GRADE_FIELDS]}
     )
-    for name in counts.columns.difference(list(checked.required)):
-        missing = counts[name].isna().to_numpy()
-        integers[name] = integers[name].astype("Int64").mask(missing)
-
-    text = checked.text if keep.all() else checked.text.loc[keep]
-    text = text.reset_index(drop=True)
-    for name in text.columns:
-        if by_name(name).kind == "flag":
-            kind = "bool" if name in checked.required else "boolean"
-            text[name] = text[name].astype(kind)
-
-    schools = pd.concat([text, integers], axis=1).loc[:, [f.name for f in FIELDS]]
-    schools["year"] = np.int64(year)
-    sizes = schools.loc[:, ["school_type", *GRADE_FIELDS]]
-    schools["cluster"] = classify(sizes, methodology.clusters)
-    provenance = checked.provenance if keep.all() else checked.provenance.loc[keep]
-    return pd.concat([schools, provenance.reset_index(drop=True)], axis=1)
+    columns["cluster"] = classify(sizes, methodology.clusters).array
+    columns.update({name: provenance[name].array for name in PROVENANCE})
+    return pd.DataFrame(columns)
 
 
 def validate_year(

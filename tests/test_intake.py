@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import openpyxl
 import pandas as pd
 import pytest
 from submission_files import (
@@ -338,3 +339,26 @@ def test_read_file_reports_under_the_given_name(tmp_path):
     assert rows["source_file"].tolist() == ["mo/x.csv"]
     assert letters["school_id"] == "A"
     assert len(letters) == len(FIELDS)
+
+
+def test_numeric_ids_further_down_stay_text(intake_data_dir):
+    rows = [school_row(number, school_id=None) for number in range(1, 26)]
+    rows[-1]["school_id"] = "0042"
+    write_csv(year_dir(intake_data_dir) / "a.csv", rows)
+    table = read_year(intake_data_dir, 2022).rows
+    assert table["school_id"].iloc[-1] == "0042"
+    assert table["school_id"].isna().sum() == 24
+
+
+def test_workbook_without_recorded_size_reads_its_rows(intake_data_dir):
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("schools")
+    sheet.append(CANONICAL)
+    sheet.append([])
+    sheet.append([school_row()[name] for name in CANONICAL])
+    workbook.save(year_dir(intake_data_dir) / "a.xlsx")
+
+    submissions = read_year(intake_data_dir, 2022)
+
+    assert submissions.findings.empty
+    assert submissions.rows["source_row"].tolist() == [3]

@@ -58,3 +58,13 @@ def test_block_charts_have_a_title_and_two_charts_per_block(ctx):
     assert titles == list(load_methodology(2022).blocks.values())
     assert len(stack.items) == 3 * len(titles)
     assert municipality_trend(ctx, "Рыбинск").png.startswith(b"\x89PNG")
+
+
+def test_charts_ignore_the_callers_matplotlib_settings(ctx):
+    import matplotlib as mpl
+
+    before = municipality_trend(ctx, "Рыбинск").png
+    with mpl.rc_context({"font.size": 20, "axes.facecolor": "black"}):
+        after = municipality_trend(ctx, "Рыбинск").png
+    assert before == after
+    assert mpl.rcParams["font.size"] != 20

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from submission_files import (
     CANONICAL,
     RUSSIAN,
@@ -527,3 +532,40 @@ def test_many_rows_many_findings_all_reported(intake_data_dir):
     findings = validate_year(intake_data_dir, 2022).findings
     assert findings["row"].tolist() == [number + 2 for number in bad]
     assert set(findings["code"]) == {"negative"}
+
+
+# --- property: any consistent school reads back the same, in any dialect -----
+
+
+COUNTS = [field.name for field in FIELDS if field.kind == "count"]
+GRADES = [f"grade_{grade}" for grade in range(1, 12)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    scale=st.integers(0, 400),
+    bumps=st.lists(st.integers(0, 300), min_size=11, max_size=11),
+    dialect=st.sampled_from(
+        [
+            ("a.csv", {"sep": ",", "encoding": "utf-8", "headers": "canonical"}),
+            ("a.csv", {"sep": ";", "encoding": "cp1251", "headers": "russian"}),
+            ("a.csv", {"sep": ";", "encoding": "utf-8-sig", "headers": "russian"}),
+            ("a.xlsx", {"headers": "russian"}),
+        ]
+    ),
+)
+def test_scaled_consistent_school_reads_back_unchanged(scale, bumps, dialect):
+    # Every check is a homogeneous inequality, so scaling the valid school
+    # keeps it valid; grades only appear as wholes, so raising them does too.
+    school = school_row()
+    expected = {name: school[name] * scale for name in COUNTS}
+    for name, bump in zip(GRADES, bumps, strict=True):
+        expected[name] += bump
+    name, options = dialect
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder)
+        submit(data_dir, [school_row(**expected)], name=name, **options)
+        result = validate_year(data_dir, 2022)
+
+    assert result.findings.empty, result.findings.to_string()
+    assert result.schools.loc[0, COUNTS].astype(int).to_dict() == expected

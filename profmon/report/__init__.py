@@ -57,22 +57,18 @@ def title(year: int, municipality: str | None = None) -> str:
 def setup() -> None:
     """Fix the plotting style and pandas display, for identical output every run.
 
-    Charts are drawn under :data:`profmon.report.charts.STYLE` whatever the
-    global settings; this also applies it globally (and the seaborn theme) for
-    anything a reader plots in the same kernel, and turns off pandas' index
-    and truncation surprises in displayed frames.
+    Charts are drawn under :func:`profmon.report.charts.theme` whatever the
+    global settings; this also applies it globally, for anything a reader
+    plots in the same kernel, and stops pandas truncating displayed frames.
     """
     import matplotlib as mpl
     import pandas as pd
-    import seaborn as sns
 
-    from profmon.report.charts import STYLE
+    from profmon.report.charts import theme
 
-    sns.set_theme(style="whitegrid")
-    mpl.rcParams.update(STYLE)
+    mpl.rcParams.update(theme())
     pd.set_option("display.max_columns", None)
     pd.set_option("display.max_rows", 500)
-    logging.getLogger("matplotlib").setLevel(logging.WARNING)
 
 
 def load(data_dir, year: int, municipality: str | None = None) -> ReportContext:

@@ -7,6 +7,7 @@ give the same bytes. Values hidden by disclosure control are never drawn.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import textwrap
@@ -30,6 +31,8 @@ __all__ = [
     "cluster_chart",
     "municipality_trend",
     "region_trend",
+    "style",
+    "theme",
 ]
 
 #: Matplotlib settings every chart is drawn under.
@@ -47,6 +50,30 @@ STYLE = {
     "savefig.dpi": 100,
     "svg.hashsalt": "profmon",
 }
+
+
+def theme() -> dict:
+    """Return every Matplotlib setting the charts are drawn under.
+
+    Matplotlib's defaults, seaborn's ``whitegrid`` style and ``notebook``
+    context, then :data:`STYLE`: the same whatever a kernel set before, so
+    the same data give the same pixels.
+    """
+    return {
+        **sns.axes_style("whitegrid"),
+        **sns.plotting_context("notebook"),
+        **STYLE,
+    }
+
+
+@contextlib.contextmanager
+def style():
+    """Draw under :func:`theme`, restoring the caller's settings afterwards."""
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(theme())
+        yield
+
 
 _COLOURS = dict(
     zip([*CLUSTERS, "Регион"], sns.color_palette("colorblind", 5), strict=True)
@@ -93,7 +120,7 @@ def cluster_chart(ctx: ReportContext, block: str) -> Image:
     region = ctx.level("region").set_index("indicator")
     groups = [*CLUSTERS, "Регион"]
     width = 0.8 / len(groups)
-    with mpl.rc_context(STYLE):
+    with style():
         figure = Figure(figsize=(max(6.0, 1.9 * len(indicators) + 1.5), 4.0))
         axes = figure.subplots()
         for position, group in enumerate(groups):
@@ -233,7 +260,7 @@ def region_trend(ctx: ReportContext, block: str) -> Image:
         if ind.block == block
     ]
     values = _values(ctx.indicators["region"])
-    with mpl.rc_context(STYLE):
+    with style():
         png = _png(_years_chart(indicators, values, list(ctx.years)), tight=False)
     years = f"{ctx.years[0]}–{ctx.years[-1]}" if len(ctx.years) > 1 else str(ctx.year)
     return Image(
@@ -268,7 +295,7 @@ def municipality_trend(ctx: ReportContext, municipality: str) -> Image:
     own = _values(table[table["municipality"] == municipality])
     region = ctx.level("region")
     reference = ("регион", dict(zip(region["indicator"], region["value"], strict=True)))
-    with mpl.rc_context(STYLE):
+    with style():
         png = _png(
             _years_chart(indicators, own, list(ctx.years), reference), tight=False
         )

@@ -20,7 +20,7 @@ import pandas as pd
 
 from profmon.disclosure import flag_shares
 from profmon.engine import LEVELS, compute_indicators
-from profmon.errors import ProfmonError
+from profmon.errors import DataError, ProfmonError
 from profmon.methodology import Methodology, load_methodology
 from profmon.municipalities import MUNICIPALITIES, normalise_municipality
 
@@ -292,7 +292,7 @@ def load_context(
     ProfmonError
         If the folder or the year's data are missing.
     """
-    from profmon.dataset import load_panel
+    from profmon.dataset import load_panel, load_year
     from profmon.validation import validate_year
 
     folder = resolve_data_dir(data_dir)
@@ -301,10 +301,21 @@ def load_context(
     context = _CACHE.get(key)
     if context is None:
         log.info("reading the data of %d from %s", year, folder)
+        years = _years(folder, year)
         methodology = load_methodology(year)
-        panel = load_panel(folder, years=_years(folder, year), methodology=methodology)
-        findings = validate_year(folder, year, methodology).findings
-        warnings = findings[findings["severity"] == "warning"]
+        # The report year is validated once, with the comparison to the year
+        # before (its warnings go to the appendix); on errors the loader
+        # raises its own DataError. Earlier years come from the loader.
+        result = validate_year(folder, year, methodology)
+        if result.has_errors:
+            load_year(folder, year, methodology)  # raises the loader's DataError
+            raise DataError(f"Данные за {year} год содержат ошибки.", result.findings)
+        earlier = [known for known in years if known < year]
+        frames = [result.schools]
+        if earlier:
+            frames.insert(0, load_panel(folder, years=earlier, methodology=methodology))
+        panel = pd.concat(frames, ignore_index=True)
+        warnings = result.findings[result.findings["severity"] == "warning"]
         context = build_context(panel, year, methodology, warnings, folder)
         _CACHE.clear()  # one data set at a time keeps memory flat
         _CACHE[key] = context

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 import warnings
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
 from profmon.numbers import MISSING
-from profmon.report.charts import STYLE, _label, _png, _shown, _wrap
+from profmon.report.charts import _label, _png, _shown, _wrap, style
 from profmon.report.context import ReportContext
 from profmon.report.display import Image
 
@@ -61,7 +60,7 @@ def municipality_heatmap(ctx: ReportContext) -> Image:
     """Heatmap of municipalities × indicators coloured by distance to target."""
     distance, labels = distance_to_target(ctx)
     limit = 40
-    with mpl.rc_context(STYLE):
+    with style():
         figure = Figure(
             figsize=(0.62 * distance.shape[1] + 3, 0.36 * len(distance) + 2.5)
         )

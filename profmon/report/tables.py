@@ -11,6 +11,7 @@ import pandas as pd
 
 from profmon.clusters import CLUSTERS
 from profmon.contingent import TOTAL, contingent_table
+from profmon.municipalities import STATE_SCHOOLS
 from profmon.numbers import MISSING, format_count, round_half_up
 from profmon.report.context import ReportContext, load_context
 from profmon.report.display import Table, value_text
@@ -77,9 +78,9 @@ def participation(ctx: ReportContext) -> Table:
     text = export.map(
         lambda value: value if isinstance(value, str) else format_count(value)
     )
-    municipalities = (schools["municipality"] != "ГОУ").groupby(schools["municipality"])
-    formations = int(municipalities.any().sum())
-    state = " и ГОУ" if (schools["municipality"] == "ГОУ").any() else ""
+    state_schools = schools["municipality"] == STATE_SCHOOLS
+    formations = schools.loc[~state_schools, "municipality"].nunique()
+    state = f" и {STATE_SCHOOLS}" if state_schools.any() else ""
     return Table(
         text=text,
         caption=(
