@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n auto
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sample validate build report all test lint format bench clean
+.PHONY: help venv sample validate build report all test lint check browser format bench clean
 
 help: ## list the targets
 	@grep -E '^[A-Za-z_-]+:.*## ' $(MAKEFILE_LIST) \
@@ -52,6 +52,18 @@ test: $(INSTALLED) ## run the test suite
 lint: $(INSTALLED) ## check code style (ruff lint and format)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+check: venv browser lint test ## set up, then lint and test (what CI runs)
+
+browser: ## install Debian's chromium for the browser test (as root, if missing)
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "chromium not installed and not root: the browser test will be skipped"; \
+	fi
 
 format: $(INSTALLED) ## reformat the code with ruff
 	$(BIN)/ruff format .
