@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument(
-        "-v", "--verbose", action="count", default=0,
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
         help="подробнее сообщать о ходе работы (-vv — отладочные сообщения)",
     )
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
@@ -47,18 +50,24 @@ def _parser() -> argparse.ArgumentParser:
 
     def data_and_year(sub):
         sub.add_argument(
-            "--data", type=Path, default=Path("data"), metavar="ПАПКА",
+            "--data",
+            type=Path,
+            default=Path("data"),
+            metavar="ПАПКА",
             help="папка данных: raw/<год>/ — файлы ОО (по умолчанию ./data)",
         )
-        sub.add_argument("--year", type=int, required=True, metavar="ГОД",
-                         help="год мониторинга")
+        sub.add_argument(
+            "--year", type=int, required=True, metavar="ГОД", help="год мониторинга"
+        )
 
     validate = commands.add_parser(
         "validate", help="проверить файлы ОО за год и вывести все замечания"
     )
     data_and_year(validate)
     validate.add_argument(
-        "--csv", type=Path, metavar="ФАЙЛ",
+        "--csv",
+        type=Path,
+        metavar="ФАЙЛ",
         help="сохранить таблицу замечаний в CSV (UTF-8, открывается в Excel)",
     )
 
@@ -72,16 +81,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     data_and_year(indicators)
     indicators.add_argument(
-        "--by", choices=BY_CHOICES, default="region",
+        "--by",
+        choices=BY_CHOICES,
+        default="region",
         help="уровень: region (регион), cluster (КГ), municipality (МО), "
-             "municipality_cluster (МО × КГ), school (ОО)",
+        "municipality_cluster (МО × КГ), school (ОО)",
     )
     indicators.add_argument(
-        "--format", choices=("csv", "table"), default="table",
+        "--format",
+        choices=("csv", "table"),
+        default="table",
         help="csv — машиночитаемо (значения в %% без округления); table — для чтения",
     )
-    indicators.add_argument("--out", type=Path, metavar="ФАЙЛ",
-                            help="записать в файл вместо вывода на экран")
+    indicators.add_argument(
+        "--out",
+        type=Path,
+        metavar="ФАЙЛ",
+        help="записать в файл вместо вывода на экран",
+    )
 
     template = commands.add_parser(
         "template", help="создать шаблон Excel для сбора данных ОО"
@@ -92,26 +109,48 @@ def _parser() -> argparse.ArgumentParser:
     synth = commands.add_parser(
         "synth",
         help="записать учебный набор данных за 2021 и 2022 годы "
-             "(воспроизводит опубликованные показатели)",
+        "(воспроизводит опубликованные показатели)",
     )
-    synth.add_argument("--out", type=Path, default=Path("data"), metavar="ПАПКА",
-                       help="папка данных; файлы попадут в raw/<год>/")
+    synth.add_argument(
+        "--out",
+        type=Path,
+        default=Path("data"),
+        metavar="ПАПКА",
+        help="папка данных; файлы попадут в raw/<год>/",
+    )
 
     report = commands.add_parser("report", help="сформировать HTML-отчёты за год")
     data_and_year(report)
     which = report.add_mutually_exclusive_group()
-    which.add_argument("--municipality", metavar="МО",
-                       help="отчёт одного муниципального образования (или ГОУ)")
-    which.add_argument("--all", action="store_true",
-                       help="региональный отчёт, отчёты всех МО, оглавление, "
-                            "таблицы Excel (по умолчанию)")
-    report.add_argument("--out", type=Path, default=Path("reports"), metavar="ПАПКА",
-                        help="куда записать отчёты (по умолчанию ./reports)")
-    report.add_argument("--jobs", type=int, metavar="N",
-                        help="сколько отчётов готовить одновременно "
-                             "(по умолчанию — по числу ядер)")
-    report.add_argument("--force", action="store_true",
-                        help="пересобрать всё, даже если исходные данные не менялись")
+    which.add_argument(
+        "--municipality",
+        metavar="МО",
+        help="отчёт одного муниципального образования (или ГОУ)",
+    )
+    which.add_argument(
+        "--all",
+        action="store_true",
+        help="региональный отчёт, отчёты всех МО, оглавление, "
+        "таблицы Excel (по умолчанию)",
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports"),
+        metavar="ПАПКА",
+        help="куда записать отчёты (по умолчанию ./reports)",
+    )
+    report.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="сколько отчётов готовить одновременно (по умолчанию — по числу ядер)",
+    )
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="пересобрать всё, даже если исходные данные не менялись",
+    )
     return parser
 
 
@@ -209,11 +248,14 @@ _COMMANDS = {
 
 
 def _configure_logging(verbosity: int) -> None:
-    level = logging.WARNING if verbosity == 0 else (
-        logging.INFO if verbosity == 1 else logging.DEBUG
+    level = (
+        logging.WARNING
+        if verbosity == 0
+        else (logging.INFO if verbosity == 1 else logging.DEBUG)
     )
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         return DATA_ERRORS
     except OSError as err:
         where = f" ({err.filename})" if err.filename else ""
-        print(f"Ошибка файловой системы{where}: {err.strerror or err}",
-              file=sys.stderr)
+        print(f"Ошибка файловой системы{where}: {err.strerror or err}", file=sys.stderr)
         return DATA_ERRORS
     except KeyboardInterrupt:
         print("Прервано.", file=sys.stderr)

@@ -18,8 +18,7 @@ TRANSLATIONS = {
     "show this help message and exit": "показать эту справку и выйти",
     "show program's version number and exit": "показать версию и выйти",
     "%(prog)s: error: %(message)s\n": "%(prog)s: ошибка: %(message)s\n",
-    "the following arguments are required: %s": "не указаны обязательные "
-    "параметры: %s",
+    "the following arguments are required: %s": "не указаны обязательные параметры: %s",
     "invalid %(type)s value: %(value)r": "недопустимое значение %(value)r "
     "(ожидается %(type)s)",
     "invalid choice: %(value)r (choose from %(choices)s)": "недопустимое значение "

@@ -89,13 +89,13 @@ def classify(schools: pd.DataFrame, rules: ClusterRules) -> pd.Series:
     """
     pupils = total_pupils(schools).to_numpy()
     selective = schools["school_type"].isin(rules.selective_types).to_numpy()
-    labels = np.select(
+    codes = np.select(
         [selective, pupils > rules.large_above, pupils >= rules.medium_from],
-        ["КГ1", "КГ2", "КГ3"],
-        default="КГ4",
+        [0, 1, 2],
+        default=3,
     )
     return pd.Series(
-        pd.Categorical(labels, categories=CLUSTERS, ordered=True),
+        pd.Categorical.from_codes(codes, categories=CLUSTERS, ordered=True),
         index=schools.index,
         name="cluster",
     )

@@ -64,8 +64,11 @@ def _with_cluster(schools: pd.DataFrame, methodology: Methodology) -> pd.DataFra
 
 
 def _coefficients(methodology: Methodology) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Fields read by any indicator, and the 0/1 matrices that sum them into
-    each indicator's numerator and denominator (fields × indicators)."""
+    """Return the fields indicators read and the 0/1 matrices summing them.
+
+    The matrices are fields × indicators, one for numerators, one for
+    denominators.
+    """
     fields = list(
         dict.fromkeys(
             term
@@ -218,8 +221,9 @@ def compute_indicators(
         categories = list(dict.fromkeys(labels))
         codes = np.array([categories.index(label) for label in labels])
         table[column] = pd.Categorical.from_codes(codes[positions], categories)
-    targets = [np.nan if ind.target is None else ind.target
-               for ind in methodology.indicators]
+    targets = [
+        np.nan if ind.target is None else ind.target for ind in methodology.indicators
+    ]
     table["target"] = np.array(targets, dtype="float64")[positions]
     table["precision"] = np.array(
         [ind.precision for ind in methodology.indicators], dtype="int64"

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 __all__ = [
     "FIELDS",
-    "Field",
     "GRADE_FIELDS",
+    "NO",
     "SCHOOL_TYPES",
     "SETTLEMENTS",
     "YES",
-    "NO",
+    "Field",
     "by_name",
     "count_fields",
     "flag_fields",

@@ -142,6 +142,7 @@ class ReportExporter(TemplateExporter):
 
     @property
     def default_config(self):
+        """Settings for nbconvert: no inputs, prompts, scripts or widgets."""
         config = Config(
             {
                 "NbConvertBase": {"display_data_priority": list(DISPLAY_PRIORITY)},

@@ -21,9 +21,9 @@ from profmon.fields import FIELDS, by_name
 from profmon.recommendation_rules import check_rules
 
 __all__ = [
+    "SCHOOLS",
     "Indicator",
     "Methodology",
-    "SCHOOLS",
     "available_editions",
     "load_methodology",
     "parse_expression",

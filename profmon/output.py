@@ -1,4 +1,4 @@
-"""Indicator tables as the command line prints them: CSV for scripts, text for people."""
+"""Indicator tables as the command line prints them: CSV or text for people."""
 
 from __future__ import annotations
 
@@ -14,10 +14,19 @@ __all__ = ["csv_columns", "indicators_csv", "indicators_text"]
 
 def csv_columns(by: str) -> list[str]:
     """Return the columns of ``profmon indicators --format csv`` for a level."""
-    located = ["municipality", "cluster"] if by in ("school",
-                                                    "municipality_cluster") else []
-    return ["indicator", "group", *located, "numerator", "denominator", "value",
-            "target", "met"]
+    located = (
+        ["municipality", "cluster"] if by in ("school", "municipality_cluster") else []
+    )
+    return [
+        "indicator",
+        "group",
+        *located,
+        "numerator",
+        "denominator",
+        "value",
+        "target",
+        "met",
+    ]
 
 
 def indicators_csv(table: pd.DataFrame, by: str) -> str:
@@ -76,15 +85,11 @@ def indicators_text(table: pd.DataFrame, methodology: Methodology, by: str) -> s
             "Группа": table["group"].astype(str),
             "Значение": [
                 format_percent(value, precision[code])
-                for value, code in zip(table["value"], table["indicator"],
-                                       strict=True)
+                for value, code in zip(table["value"], table["indicator"], strict=True)
             ],
-            "Цель": [
-                format_percent(target, 0) for target in table["target"]
-            ],
+            "Цель": [format_percent(target, 0) for target in table["target"]],
             "Достигнуто": [
-                MISSING if pd.isna(met) else met_text[bool(met)]
-                for met in table["met"]
+                MISSING if pd.isna(met) else met_text[bool(met)] for met in table["met"]
             ],
         }
     )

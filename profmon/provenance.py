@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 import profmon
 from profmon.errors import ProfmonError
 
@@ -24,11 +27,13 @@ __all__ = [
     "IGNORED_NAMES",
     "available_years",
     "data_fingerprint",
+    "frame_digest",
     "generation_time",
     "package_fingerprint",
     "package_version",
     "provenance",
     "raw_files",
+    "report_fingerprint",
 ]
 
 log = logging.getLogger(__name__)
@@ -164,10 +169,78 @@ def data_fingerprint(data_dir: str | os.PathLike, years: Iterable[int]) -> str:
     return digest.hexdigest()
 
 
+def frame_digest(frame: pd.DataFrame) -> str:
+    """Return a sha256 of a frame's columns and values, independent of row order.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any frame; the index is ignored.
+
+    Returns
+    -------
+    str
+        Hex digest over the sorted column names with their dtypes and the
+        sorted per-row hashes (:func:`pandas.util.hash_pandas_object`).
+    """
+    named = frame.set_axis([str(column) for column in frame.columns], axis=1)
+    columns = sorted(named.columns)
+    digest = hashlib.sha256()
+    for column in columns:
+        digest.update(f"{column}:{named[column].dtype}\n".encode())
+    rows = pd.util.hash_pandas_object(named.loc[:, columns], index=False)
+    digest.update(np.sort(rows.to_numpy()).astype("<u8").tobytes())
+    return digest.hexdigest()
+
+
+def report_fingerprint(context, municipality: str | None = None) -> str:
+    """Return the fingerprint of the data one report depends on.
+
+    Parameters
+    ----------
+    context : profmon.report.context.ReportContext
+        The report year's data (read from a data folder).
+    municipality : str, optional
+        The municipality of a municipal report; None for the regional report.
+
+    Returns
+    -------
+    str
+        For the regional report, :func:`data_fingerprint` of every raw file of
+        the context's years. For a municipal report, a sha256 over the
+        municipality's own schools (all columns, all years of the context),
+        the region- and cluster-level indicator tables and the contingent by
+        cluster: the figures it is compared with. The incremental rebuild
+        (:mod:`profmon.report_manifest`) renders a municipal report again
+        exactly when this changes, so a report that shows it never shows a
+        stale one.
+    """
+    if municipality is None:
+        years = [known for known in available_years(context.data_dir)]
+        return data_fingerprint(
+            context.data_dir, [known for known in years if known <= context.year]
+        )
+    from profmon.contingent import contingent_table
+
+    panel = context.panel
+    own = panel.loc[panel["municipality"].astype(str) == municipality]
+    digest = hashlib.sha256()
+    for table in (
+        own,
+        context.indicators["region"],
+        context.indicators["cluster"],
+        contingent_table(panel, "cluster"),
+    ):
+        digest.update(frame_digest(table).encode())
+    return digest.hexdigest()
+
+
 def provenance(
     data_dir: str | os.PathLike,
     year: int,
     parameters: Mapping[str, object] | None = None,
+    *,
+    context=None,
 ) -> dict:
     """Describe where a report of `year` comes from, for its appendix.
 
@@ -178,7 +251,11 @@ def provenance(
     year : int
         The report's monitoring year.
     parameters : mapping, optional
-        The parameters the report was run with (shown as given).
+        The parameters the report was run with (shown as given); a
+        ``municipality`` entry makes it a municipal report.
+    context : profmon.report.context.ReportContext, optional
+        The report's data, for a municipal report's fingerprint; loaded
+        (memoised) from `data_dir` when not given.
 
     Returns
     -------
@@ -186,22 +263,50 @@ def provenance(
         ``years`` (the years up to `year` with raw data, which a report may
         use for trends), ``data_fingerprint`` (see :func:`data_fingerprint`,
         over those years), ``files`` (the number of raw files),
-        ``profmon_version``, ``package_fingerprint``, ``methodology_edition``,
-        ``parameters`` and ``generated_at`` (ISO 8601, see
-        :func:`generation_time`).
+        ``report_fingerprint`` and ``report_scope`` (what the report depends
+        on, see :func:`report_fingerprint`, and a Russian phrase saying what
+        it covers), ``profmon_version``, ``package_fingerprint``,
+        ``methodology_edition``, ``parameters`` and ``generated_at`` (ISO 8601,
+        see :func:`generation_time`).
+
+    Notes
+    -----
+    A municipal report should show ``report_fingerprint``, not
+    ``data_fingerprint``: a rebuild after another municipality's data changed
+    leaves it as it is (see :mod:`profmon.report_manifest`), and a
+    fingerprint of all files would then be out of date on it.
     """
     from profmon.methodology import load_methodology
 
     years = [known for known in available_years(data_dir) if known <= year]
     files = sum(len(raw_files(data_dir, known)) for known in years)
-    methodology = load_methodology(year)
+    fingerprint = data_fingerprint(data_dir, years)
+    shown_years = ", ".join(map(str, years))
+    municipality = (parameters or {}).get("municipality")
+    if municipality is None:
+        report, scope = fingerprint, f"все исходные файлы за {shown_years} гг."
+    else:
+        from profmon.municipalities import normalise_municipality
+
+        if context is None:
+            from profmon.report.context import load_context
+
+            context = load_context(data_dir, year)
+        name = normalise_municipality(municipality) or str(municipality)
+        report = report_fingerprint(context, name)
+        scope = (
+            f"данные ОО «{name}» за {shown_years} гг., показатели региона и "
+            "кластерных групп"
+        )
     return {
         "years": years,
-        "data_fingerprint": data_fingerprint(data_dir, years),
+        "data_fingerprint": fingerprint,
         "files": files,
+        "report_fingerprint": report,
+        "report_scope": scope,
         "profmon_version": package_version(),
         "package_fingerprint": package_fingerprint(),
-        "methodology_edition": methodology.edition,
+        "methodology_edition": load_methodology(year).edition,
         "parameters": dict(parameters or {}),
         "generated_at": generation_time().isoformat(),
     }

@@ -22,20 +22,19 @@ again. One failing report does not stop the others; it is listed in the
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from profmon.errors import ProfmonError
 from profmon.municipalities import MUNICIPALITIES, normalise_municipality
-from profmon.provenance import available_years, data_fingerprint, generation_time
-from profmon.render_batch import EXECUTED_DIR, ReportJob, ReportResult, run_batch
+from profmon.provenance import available_years, generation_time
+from profmon.render_batch import EXECUTED_DIR, RenderPool, ReportJob, ReportResult
 from profmon.report_index import IndexEntry, write_index
-from profmon.report_manifest import DependencyKeys, Manifest
+from profmon.report_manifest import MANIFEST_NAME, DependencyKeys, Manifest
 from profmon.report_names import (
     INDEX_FILE,
     REGION_FILE,
@@ -185,30 +184,15 @@ def _notebooks(folder: Path) -> dict[str, Path]:
     return notebooks
 
 
-def _load(data_dir: Path, year: int) -> pd.DataFrame:
-    from profmon.dataset import load_panel
+def _load(data_dir: Path, year: int):
+    from profmon.report.context import load_context
 
     if year not in available_years(data_dir):
         raise ProfmonError(
             f"Нет данных за {year} год: папка {data_dir / 'raw' / str(year)} не "
             "найдена. Укажите другую папку данных (--data) или год (--year)."
         )
-    years = [known for known in available_years(data_dir) if known <= year]
-    panel = load_panel(data_dir, years=years)
-    return panel.loc[panel["year"] <= year]
-
-
-def _comparison_tables(panel: pd.DataFrame, year: int) -> list[pd.DataFrame]:
-    from profmon.contingent import contingent_table
-    from profmon.engine import compute_indicators
-    from profmon.methodology import load_methodology
-
-    methodology = load_methodology(year)
-    return [
-        compute_indicators(panel, methodology, "region"),
-        compute_indicators(panel, methodology, "cluster"),
-        contingent_table(panel, "cluster"),
-    ]
+    return load_context(data_dir, year)
 
 
 def _summary(data_dir: Path, year: int, municipality: str | None) -> str | None:
@@ -224,20 +208,11 @@ def _summary(data_dir: Path, year: int, municipality: str | None) -> str | None:
 
 
 def _plan(
-    data_dir: Path, year: int, panel: pd.DataFrame, notebooks: dict[str, Path]
+    context, notebooks: dict[str, Path]
 ) -> tuple[list[ReportJob], DependencyKeys]:
-    from profmon.methodology import load_methodology
-
-    present_now = set(panel.loc[panel["year"] == year, "municipality"].astype(str))
-    present = [name for name in MUNICIPALITIES if name in present_now]
-    years = [known for known in available_years(data_dir) if known <= year]
-    keys = DependencyKeys(
-        panel,
-        _comparison_tables(panel, year),
-        data_fingerprint(data_dir, years),
-        load_methodology(year).source,
-    )
-    region_parameters = {"year": year, "data_dir": str(data_dir)}
+    year = context.year
+    keys = DependencyKeys(context)
+    region_parameters = {"year": year, "data_dir": str(context.data_dir)}
     jobs = [
         ReportJob(
             REGION_FILE,
@@ -248,7 +223,7 @@ def _plan(
             keys.region(notebooks["region"], region_parameters),
         )
     ]
-    for name in present:
+    for name in context.municipalities():
         parameters = {**region_parameters, "municipality": name}
         jobs.append(
             ReportJob(
@@ -332,24 +307,26 @@ def render_reports(
     folder = Path(out_dir if out_dir is not None else "reports") / str(year)
     notebooks_folder = Path(notebooks_dir or default_notebooks_dir()).resolve()
     notebooks = _notebooks(notebooks_folder)
-
-    panel = _load(data_dir, year)
-    planned, keys = _plan(data_dir, year, panel, notebooks)
-    present = [job.municipality for job in planned if job.municipality is not None]
-    if municipality is not None:
-        wanted = {_resolve_municipality(municipality, present, year)}
-        requested = [job for job in planned if job.municipality in wanted]
-    elif all_:
-        requested = planned
-    else:
-        requested = planned[:1]
-
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(folder)
+    workers = jobs or os.cpu_count() or 1
     summary = RenderSummary(year, folder)
-    to_render = []
-    for job in requested:
-        if not force and manifest.is_current(job.name, job.key):
+
+    with contextlib.ExitStack() as stack:
+        # A first or forced build renders everything: start the kernels now,
+        # so that they warm up while the data are read.
+        pool = None
+        if municipality is None and (force or not (folder / MANIFEST_NAME).exists()):
+            pool = stack.enter_context(_pool(folder, workers, notebooks_folder))
+
+        context = _load(data_dir, year)
+        planned, keys = _plan(context, notebooks)
+        requested = _requested(planned, municipality, all_, year)
+        folder.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(folder)
+        to_render = []
+        for job in requested:
+            if force or not manifest.is_current(job.name, job.key):
+                to_render.append(job)
+                continue
             log.info("skipped %s: its inputs have not changed", job.name)
             summary.results.append(
                 ReportResult(
@@ -360,14 +337,24 @@ def render_reports(
                     municipality=job.municipality,
                 )
             )
-        else:
-            to_render.append(job)
+        if to_render and pool is None:
+            workers = min(workers, len(to_render))
+            pool = stack.enter_context(_pool(folder, workers, notebooks_folder))
 
-    summary.results.extend(
-        _render(to_render, folder, jobs, progress, notebooks_folder, manifest)
-    )
+        bar = stack.enter_context(
+            _progress(len(to_render), enabled=progress and bool(to_render))
+        )
+        if pool is not None:
+            pool.on_done = lambda result: bar.update(1)
+            pool.submit(to_render)
+        if municipality is None:  # meanwhile, in this thread
+            tables = _tables(data_dir, year, folder, keys, manifest, force)
+        results = pool.finish() if pool is not None else []
+
+    _record(results, to_render, manifest)
+    summary.results.extend(results)
     if municipality is None:
-        summary.results.append(_tables(data_dir, year, folder, keys, manifest, force))
+        summary.results.append(tables)
     failed = {result.name for result in summary.failed}
     summary.index = _index(data_dir, year, folder, planned, keys, manifest, failed)
     manifest.save()
@@ -383,27 +370,27 @@ def render_reports(
     return summary
 
 
-def _render(to_render, folder, jobs, progress, notebooks_folder, manifest):
+def _requested(planned, municipality, all_, year) -> list[ReportJob]:
+    if municipality is not None:
+        present = [job.municipality for job in planned if job.municipality]
+        wanted = _resolve_municipality(municipality, present, year)
+        return [job for job in planned if job.municipality == wanted]
+    return planned if all_ else planned[:1]
+
+
+def _pool(folder: Path, workers: int, notebooks_folder: Path) -> RenderPool:
+    folder.mkdir(parents=True, exist_ok=True)
+    return RenderPool(folder, workers=workers, kernel_cwd=notebooks_folder)
+
+
+def _progress(total: int, *, enabled: bool):
     from tqdm.auto import tqdm
 
-    if not to_render:
-        return []
-    workers = jobs or os.cpu_count() or 1
-    jobs_by_name = {job.name: job for job in to_render}
-    with tqdm(
-        total=len(to_render),
-        desc="Отчёты",
-        unit="отч.",
-        disable=not progress,
-        leave=False,
-    ) as bar:
-        results = run_batch(
-            to_render,
-            folder,
-            workers=workers,
-            kernel_cwd=notebooks_folder,
-            on_done=lambda result: bar.update(1),
-        )
+    return tqdm(total=total, desc="Отчёты", unit="отч.", disable=not enabled)
+
+
+def _record(results, jobs, manifest) -> None:
+    jobs_by_name = {job.name: job for job in jobs}
     for result in results:
         job = jobs_by_name[result.name]
         if result.status == "rendered":
@@ -416,7 +403,6 @@ def _render(to_render, folder, jobs, progress, notebooks_folder, manifest):
             )
         else:
             manifest.forget(job.name)
-    return results
 
 
 def _tables(data_dir, year, folder, keys, manifest, force) -> ReportResult:

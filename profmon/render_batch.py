@@ -26,7 +26,7 @@ from papermill.exceptions import PapermillExecutionError
 from profmon.html_export import ExportError, ReportExporter, write_html
 from profmon.warm_kernel import ENGINE_NAME, WarmKernel, register_engine
 
-__all__ = ["EXECUTED_DIR", "ReportJob", "ReportResult", "run_batch"]
+__all__ = ["EXECUTED_DIR", "RenderPool", "ReportJob", "ReportResult", "run_batch"]
 
 #: Folder of the executed notebooks, inside the year's folder.
 EXECUTED_DIR = "executed"
@@ -163,19 +163,120 @@ def _render_one(job, folder: Path, kernel: WarmKernel, exporter: ReportExporter)
     )
 
 
+class RenderPool:
+    """Worker threads, each with a warm kernel, rendering submitted reports.
+
+    The kernels start as soon as the pool is made, so their start-up overlaps
+    whatever the caller does before submitting (reading the data, planning).
+
+    Parameters
+    ----------
+    folder : Path
+        The year's output folder.
+    workers : int
+        Number of worker threads, each with its own kernel.
+    kernel_cwd : Path
+        Working directory of the kernels (the notebooks' folder, as in
+        JupyterLab).
+    """
+
+    def __init__(self, folder: Path, *, workers: int, kernel_cwd: Path):
+        register_engine()
+        self.folder = folder
+        self.kernel_cwd = kernel_cwd
+        self.on_done: Callable | None = None
+        self._pending: queue.SimpleQueue = queue.SimpleQueue()
+        self._results: dict[int, ReportResult] = {}
+        self._jobs: list[ReportJob] = []
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"profmon-render-{n}", daemon=True)
+            for n in range(max(1, workers))
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _work(self) -> None:
+        exporter = ReportExporter()
+        try:
+            with WarmKernel(cwd=self.kernel_cwd) as kernel:
+                kernel.prepare()  # start now, while the caller plans
+                while not self._stop.is_set():
+                    item = self._pending.get()
+                    if item is None:
+                        return
+                    position, job = item
+                    result = _render_one(job, self.folder, kernel, exporter)
+                    self._results[position] = result
+                    if self.on_done is not None:
+                        self.on_done(result)
+        except Exception:
+            log.exception("a render worker stopped")
+
+    def submit(self, jobs: Sequence[ReportJob]) -> None:
+        """Queue reports for rendering, in the order given."""
+        for job in jobs:
+            self._pending.put((len(self._jobs), job))
+            self._jobs.append(job)
+
+    def finish(self) -> list[ReportResult]:
+        """Wait for every submitted report; stop the workers and their kernels.
+
+        Returns
+        -------
+        list of ReportResult
+            One per submitted job, in submission order.
+        """
+        for _ in self._threads:
+            self._pending.put(None)
+        try:
+            for thread in self._threads:
+                while thread.is_alive():
+                    thread.join(timeout=0.2)
+        except KeyboardInterrupt:
+            log.warning("interrupted: finishing the reports being rendered")
+            self.stop()
+            raise
+        for position, job in enumerate(self._jobs):
+            if position not in self._results:  # a worker died outside any report
+                self._results[position] = ReportResult(
+                    job.name,
+                    "failed",
+                    self.folder / job.name,
+                    error="отчёт не выполнен: рабочий поток остановился",
+                    municipality=job.municipality,
+                )
+        return [self._results[position] for position in range(len(self._jobs))]
+
+    def stop(self) -> None:
+        """Render nothing more; wait for the workers to end."""
+        self._stop.set()
+        for _ in self._threads:
+            self._pending.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None:
+            self.stop()
+
+
 def run_batch(
-    jobs: Sequence,
+    jobs: Sequence[ReportJob],
     folder: Path,
     *,
     workers: int,
     kernel_cwd: Path,
     on_done: Callable | None = None,
-) -> list:
+) -> list[ReportResult]:
     """Render `jobs` on `workers` warm kernels in parallel.
 
     Parameters
     ----------
-    jobs : sequence of profmon.render.ReportJob
+    jobs : sequence of ReportJob
         Reports to render, longest first for the best balance.
     folder : Path
         The year's output folder.
@@ -183,64 +284,20 @@ def run_batch(
         Number of worker threads (each with its own kernel); at most one per
         job is started.
     kernel_cwd : Path
-        Working directory of the kernels (the notebooks' folder, as in
-        JupyterLab).
+        Working directory of the kernels.
     on_done : callable, optional
-        Called with each :class:`~profmon.render.ReportResult` as soon as it
-        is known (from a worker thread), e.g. to advance a progress bar.
+        Called with each :class:`ReportResult` as soon as it is known (from a
+        worker thread), e.g. to advance a progress bar.
 
     Returns
     -------
-    list of profmon.render.ReportResult
+    list of ReportResult
         In the order of `jobs`.
     """
-    register_engine()
-    pending: queue.SimpleQueue = queue.SimpleQueue()
-    for position, job in enumerate(jobs):
-        pending.put((position, job))
-    results: dict[int, object] = {}
-    stop = threading.Event()
-
-    def work() -> None:
-        exporter = ReportExporter()
-        try:
-            with WarmKernel(cwd=kernel_cwd) as kernel:
-                while not stop.is_set():
-                    try:
-                        position, job = pending.get_nowait()
-                    except queue.Empty:
-                        return
-                    result = _render_one(job, folder, kernel, exporter)
-                    results[position] = result
-                    if on_done is not None:
-                        on_done(result)
-        except Exception:
-            log.exception("a render worker stopped")
-
-    count = max(1, min(workers, len(jobs)))
-    threads = [
-        threading.Thread(target=work, name=f"profmon-render-{number}", daemon=True)
-        for number in range(count)
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(timeout=0.2)
-    except KeyboardInterrupt:
-        log.warning("interrupted: finishing the reports being rendered, then stopping")
-        stop.set()
-        for thread in threads:
-            thread.join()
-        raise
-    for position, job in enumerate(jobs):
-        if position not in results:  # a worker died outside any report
-            results[position] = ReportResult(
-                job.name,
-                "failed",
-                folder / job.name,
-                error="отчёт не выполнен: рабочий поток остановился",
-                municipality=job.municipality,
-            )
-    return [results[position] for position in range(len(jobs))]
+    if not jobs:
+        return []
+    pool = RenderPool(folder, workers=min(workers, len(jobs)), kernel_cwd=kernel_cwd)
+    pool.on_done = on_done
+    with pool:
+        pool.submit(jobs)
+        return pool.finish()

@@ -9,7 +9,8 @@ parameters and the data the report reads:
   files of the years up to the report's year;
 - a municipal report reads its own schools' rows in those years, plus the
   region- and cluster-level indicator tables and the contingent by cluster
-  (the figures it is compared with).
+  (the figures it is compared with): see
+  :func:`profmon.provenance.report_fingerprint`, which the report can show.
 
 So a change to one municipality's data that leaves the region's and the
 clusters' figures as they were (a school renamed, a settlement corrected, a
@@ -31,19 +32,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from profmon.atomic import write_text_atomic
-from profmon.provenance import package_fingerprint, package_version
+from profmon.provenance import (
+    package_fingerprint,
+    package_version,
+    report_fingerprint,
+)
 
-__all__ = [
-    "MANIFEST_NAME",
-    "Manifest",
-    "DependencyKeys",
-    "file_sha256",
-    "frame_digest",
-]
+__all__ = ["MANIFEST_NAME", "DependencyKeys", "Manifest", "file_sha256"]
 
 log = logging.getLogger(__name__)
 
@@ -62,52 +58,19 @@ def file_sha256(path: str | os.PathLike) -> str | None:
         return None
 
 
-def frame_digest(frame: pd.DataFrame) -> str:
-    """Return a sha256 of a frame's columns and values, independent of row order.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Any frame; the index is ignored.
-
-    Returns
-    -------
-    str
-        Hex digest over the sorted column names, each column's dtype and the
-        per-row hashes (:func:`pandas.util.hash_pandas_object`) of the rows
-        sorted by those hashes.
-    """
-    named = frame.set_axis([str(column) for column in frame.columns], axis=1)
-    columns = sorted(named.columns)
-    digest = hashlib.sha256()
-    for column in columns:
-        digest.update(f"{column}:{named[column].dtype}\n".encode())
-    rows = pd.util.hash_pandas_object(named.loc[:, columns], index=False)
-    rows = np.sort(rows.to_numpy())
-    digest.update(rows.astype("<u8").tobytes())
-    return digest.hexdigest()
-
-
 class DependencyKeys:
     """Compute the key of every output of one year's bundle.
 
     Parameters
     ----------
-    panel : pandas.DataFrame
-        Validated schools of every year up to the bundle's year (with
-        ``year``, ``municipality`` and ``cluster`` columns).
-    indicator_tables : sequence of pandas.DataFrame
-        The region- and cluster-level tables a municipal report is compared
-        with (indicators and contingent), over the same years.
-    all_data : str
-        Fingerprint of all raw files of those years
-        (:func:`profmon.provenance.data_fingerprint`).
-    methodology_file : path-like or None
-        The methodology edition in effect (its bytes are part of every key).
+    context : profmon.report.context.ReportContext
+        The year's data, read from its data folder (what the reports read).
     """
 
-    def __init__(self, panel, indicator_tables, all_data: str, methodology_file):
-        self._panel = panel
+    def __init__(self, context):
+        from profmon.methodology import load_methodology
+
+        self._context = context
         self._shared = hashlib.sha256()
         for part in (
             f"format={_FORMAT}",
@@ -115,10 +78,10 @@ class DependencyKeys:
             f"package={package_fingerprint()}",
         ):
             self._shared.update(part.encode() + b"\n")
-        if methodology_file is not None:
-            self._shared.update(Path(methodology_file).read_bytes())
-        self._comparators = "".join(frame_digest(table) for table in indicator_tables)
-        self.all_data = all_data
+        source = load_methodology(context.year).source
+        if source is not None:
+            self._shared.update(Path(source).read_bytes())
+        self.all_data = report_fingerprint(context)
 
     def _key(self, *parts: str | bytes) -> str:
         digest = self._shared.copy()
@@ -136,13 +99,11 @@ class DependencyKeys:
 
     def municipality(self, notebook: Path, parameters: Mapping, name: str) -> str:
         """Key of a municipal report: its own rows plus the comparison tables."""
-        own = self._panel.loc[self._panel["municipality"].astype(str) == name]
         return self._key(
             "municipality",
             notebook.read_bytes(),
             _json(parameters),
-            frame_digest(own),
-            self._comparators,
+            report_fingerprint(self._context, name),
         )
 
     def bundle(self, what: str, *extra: str) -> str:

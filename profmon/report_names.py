@@ -1,8 +1,8 @@
-"""File names of the reports: readable, and safe on every file system.
+r"""File names of the reports: readable, and safe on every file system.
 
 Reports travel by e-mail and USB stick to Windows machines, so their names
 use Latin letters, digits, ``-`` and ``_`` only: Russian names are
-transliterated, characters Windows forbids (``<>:"/\\|?*``) and spaces are
+transliterated, characters Windows forbids (``<>:"/\|?*``) and spaces are
 replaced, and the names Windows reserves for devices (``CON``, ``NUL``,
 ``COM1`` …) are avoided.
 """
@@ -25,13 +25,9 @@ TABLES_FILE = "tables.xlsx"
 
 # Transliteration of Russian letters for file names (close to the passport
 # standard, with й -> y and х -> kh as in the usual spellings of these names).
-_LATIN = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(),
-        strict=True,
-    )
-)
+_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_SOUNDS = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya"
+_LATIN = dict(zip(_LETTERS, _SOUNDS.split(), strict=True))
 _LATIN["ъ"] = _LATIN["ь"] = ""
 _RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{device}{number}" for device in ("com", "lpt") for number in range(1, 10)
@@ -39,7 +35,7 @@ _RESERVED = {"con", "prn", "aux", "nul"} | {
 
 
 def safe_file_stem(text: str, *, limit: int = 60) -> str:
-    """Return a file-name stem for `text` that every file system accepts.
+    r"""Return a file-name stem for `text` that every file system accepts.
 
     Parameters
     ----------
@@ -52,7 +48,7 @@ def safe_file_stem(text: str, *, limit: int = 60) -> str:
     -------
     str
         Lower-case Latin letters, digits, ``-`` and ``_`` only: Russian
-        letters transliterated, other characters (``<>:"/\\|?*``, spaces,
+        letters transliterated, other characters (``<>:"/\|?*``, spaces,
         dots …) turned into ``_``; no leading or trailing ``_``/``-``; never a
         name Windows reserves (``con``, ``nul``, ``com1`` …, which get a
         trailing ``_``); ``report`` when nothing is left.

@@ -40,6 +40,8 @@ DATA_SHEET = "schools"
 
 _ID_FIELDS = {field.name for field in FIELDS if field.kind == "id"}
 _LEADING_BLANK_LINES = re.compile(rb"(?:[ \t;,]*\r?\n)*")
+_BOM = b"\xef\xbb\xbf"
+_HEAD_BYTES = 1 << 16
 
 
 class SheetProblem(Exception):
@@ -221,11 +223,13 @@ def _cleaned(column: pd.Series) -> pd.Series:
 
 
 def _read_csv(path: Path) -> Sheet:
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data, bom = data[3:], True
-    else:
-        bom = False
+    # The head of the file is enough to find the header, the separator and
+    # the encoding; pandas then reads the file itself, which is faster than
+    # handing it the bytes.
+    with path.open("rb") as stream:
+        data = stream.read(_HEAD_BYTES)
+    bom = data.startswith(_BOM)
+    data = data.removeprefix(_BOM)
     if not data or data.isspace():
         raise SheetProblem(
             Reason.EMPTY_FILE,
@@ -242,7 +246,7 @@ def _read_csv(path: Path) -> Sheet:
     start = _LEADING_BLANK_LINES.match(data).end()
     header_line, encoding = _decode_header(data, start)
     if bom:
-        encoding = "utf-8"
+        encoding = "utf-8-sig"
     sep = _separator(header_line)
     header = next(csv.reader([header_line], delimiter=sep))
     header_row = data.count(b"\n", 0, start) + 1
@@ -261,11 +265,11 @@ def _read_csv(path: Path) -> Sheet:
     # first rows; an id column the parser still took for numbers (numbers
     # further down) is read again as text.
     ids = _id_columns(header, _sample(data, start, sep, encoding))
-    cells = _parse_csv(data, encoding, {**options, "dtype": dict.fromkeys(ids, "str")})
+    cells = _parse_csv(path, encoding, {**options, "dtype": dict.fromkeys(ids, "str")})
     late = _id_columns(header, cells)
     if late:
         dtype = dict.fromkeys([*ids, *late], "str")
-        cells = _parse_csv(data, encoding, {**options, "dtype": dtype})
+        cells = _parse_csv(path, encoding, {**options, "dtype": dtype})
     if cells.shape[1] != len(header):
         header = [str(name) for name in cells.columns]
     cells.columns = range(cells.shape[1])
@@ -282,7 +286,7 @@ def _read_csv(path: Path) -> Sheet:
 
 def _sample(data: bytes, start: int, sep: str, encoding: str) -> pd.DataFrame:
     """Return the header and first rows of a CSV file, typed by the parser."""
-    lines = data[start : start + 16384].decode(encoding, errors="replace")
+    lines = data[start:].decode(encoding, errors="replace")
     lines = "\n".join(lines.splitlines()[:21])
     try:
         with warnings.catch_warnings():
@@ -305,13 +309,13 @@ def _id_columns(header: list[str], cells: pd.DataFrame) -> list[str]:
     ]
 
 
-def _parse_csv(data: bytes, encoding: str, options: dict) -> pd.DataFrame:
+def _parse_csv(path: Path, encoding: str, options: dict) -> pd.DataFrame:
     for attempt in dict.fromkeys((encoding, "cp1251")):
         try:
             with warnings.catch_warnings():
                 # a first data row longer than the header would be cut silently
                 warnings.simplefilter("error", pd.errors.ParserWarning)
-                return pd.read_csv(io.BytesIO(data), encoding=attempt, **options)
+                return pd.read_csv(path, encoding=attempt, **options)
         except UnicodeDecodeError:
             continue
         except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError):
@@ -319,7 +323,7 @@ def _parse_csv(data: bytes, encoding: str, options: dict) -> pd.DataFrame:
             # the csv module keeps every field, so that the extra values are
             # reported where they are. Slower, but only for such files.
             log.debug("C parser failed, reading with the csv module", exc_info=True)
-            return _parse_csv_loosely(data.decode(attempt), options)
+            return _parse_csv_loosely(path.read_bytes().decode(attempt), options)
     raise SheetProblem(
         Reason.UNREADABLE_FILE,
         "Не удалось прочитать файл: он не в кодировке UTF-8 и не в Windows-1251. "

@@ -33,7 +33,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="EAEEF2")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
-    """Return an Excel-valid, unused sheet title for `name`.
+    r"""Return an Excel-valid, unused sheet title for `name`.
 
     Parameters
     ----------
@@ -46,7 +46,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     Returns
     -------
     str
-        `name` with ``[]:*?/\\`` replaced by ``_``, without leading or trailing
+        `name` with ``[]:*?/\`` replaced by ``_``, without leading or trailing
         apostrophes, at most 31 characters, made unique with a ``~2``, ``~3``
         … suffix; ``Лист`` when nothing is left.
     """
@@ -93,7 +93,9 @@ def _add_sheet(workbook: Workbook, title: str, table: pd.DataFrame) -> None:
     for position, header in enumerate(headers, start=1):
         values = frame.iloc[:, position - 1].astype(str).str.len()
         longest = max([len(header) // 2, *values.head(500).tolist(), 6])
-        sheet.column_dimensions[get_column_letter(position)].width = min(longest + 2, 60)
+        sheet.column_dimensions[get_column_letter(position)].width = min(
+            longest + 2, 60
+        )
 
 
 def _has_named_index(table: pd.DataFrame) -> bool:

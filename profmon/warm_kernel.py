@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import threading
 import time
 
@@ -143,6 +145,7 @@ class WarmKernel:
         self.notebooks_run = 0
         self._fresh = False
         self._thread = None
+        self._socket_dir = None
 
     @property
     def alive(self) -> bool:
@@ -155,10 +158,15 @@ class WarmKernel:
         started = time.perf_counter()
         environment = dict(os.environ)
         environment.update(self.env)
-        # Unix sockets where available: no TCP ports to race for, nothing to
-        # encrypt (the kernel warns about plain TCP on every start).
-        transport = "ipc" if os.name == "posix" else "tcp"
-        self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport=transport)
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        if os.name == "posix":
+            # Unix sockets: no TCP ports to race for, nothing to encrypt (the
+            # kernel warns about plain TCP on every start). Their path must be
+            # absolute and private, or a kernel started in another folder, or
+            # a second kernel, would not meet its client.
+            self._socket_dir = tempfile.mkdtemp(prefix="profmon-kernel-")
+            self.km.transport = "ipc"
+            self.km.ip = os.path.join(self._socket_dir, "kernel")
         run_sync(self.km.start_kernel)(
             cwd=self.cwd,
             env=environment,
@@ -247,6 +255,9 @@ class WarmKernel:
             finally:
                 run_sync(self.km.cleanup_resources)()
                 self.km = None
+        if self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = None
         self._fresh = False
 
     def _check_thread(self) -> None:

@@ -40,14 +40,24 @@ def test_validate_exits_1_on_errors_and_writes_csv(data_dir, capsys, tmp_path):
     path = data_dir / "raw" / "2022" / "bad.csv"
     path.write_text("school_id;municipality\nX1;Москва\n", encoding="utf-8")
     report = tmp_path / "findings.csv"
-    code = main(["validate", "--data", str(data_dir), "--year", "2022",
-                 "--csv", str(report)])
+    code = main(
+        ["validate", "--data", str(data_dir), "--year", "2022", "--csv", str(report)]
+    )
     assert code == 1
     rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
-    assert {"file", "sheet", "row", "column", "value", "severity", "code",
-            "message"} <= set(rows[0])
-    assert any(r["code"] == "unknown_municipality" and r["file"] == "bad.csv"
-               for r in rows)
+    assert {
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "value",
+        "severity",
+        "code",
+        "message",
+    } <= set(rows[0])
+    assert any(
+        r["code"] == "unknown_municipality" and r["file"] == "bad.csv" for r in rows
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,24 +83,44 @@ def test_missing_year_folder_is_an_error_not_a_traceback(tmp_path, capsys):
 
 @pytest.mark.parametrize("by", ["region", "cluster", "municipality", "school"])
 def test_indicators_csv_columns(data_dir, capsys, by):
-    code = main(["indicators", "--data", str(data_dir), "--year", "2022",
-                 "--by", by, "--format", "csv"])
+    code = main(
+        [
+            "indicators",
+            "--data",
+            str(data_dir),
+            "--year",
+            "2022",
+            "--by",
+            by,
+            "--format",
+            "csv",
+        ]
+    )
     assert code == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    expected = ["indicator", "group", "numerator", "denominator", "value",
-                "target", "met"]
+    expected = [
+        "indicator",
+        "group",
+        "numerator",
+        "denominator",
+        "value",
+        "target",
+        "met",
+    ]
     assert set(expected) <= set(table.columns)
     if by == "school":
         assert {"municipality", "cluster"} <= set(table.columns)
         assert table["group"].nunique() == 330
     if by == "cluster":
         assert sorted(table["group"].unique()) == ["КГ1", "КГ2", "КГ3", "КГ4"]
-        row = table.loc[(table["indicator"] == "vocational.poo9_region")
-                        & (table["group"] == "КГ4")].iloc[0]
+        row = table.loc[
+            (table["indicator"] == "vocational.poo9_region") & (table["group"] == "КГ4")
+        ].iloc[0]
         # value is in percent and unrounded: 64,8 % as published, more digits
         assert round(row["value"], 1) == 64.8 and row["value"] != 64.8
-        assert row["value"] == pytest.approx(100 * row["numerator"]
-                                             / row["denominator"])
+        assert row["value"] == pytest.approx(
+            100 * row["numerator"] / row["denominator"]
+        )
 
 
 def test_indicators_table_format_is_russian(data_dir, capsys):
@@ -107,8 +137,13 @@ def test_build_writes_parquet_and_leaves_raw_untouched(data_dir, capsys):
     schools = pd.read_parquet(folder / "schools.parquet")
     indicators = pd.read_parquet(folder / "indicators.parquet")
     assert len(schools) == 330
-    assert set(indicators["level"]) == {"region", "cluster", "municipality",
-                                        "municipality_cluster", "school"}
+    assert set(indicators["level"]) == {
+        "region",
+        "cluster",
+        "municipality",
+        "municipality_cluster",
+        "school",
+    }
     region = indicators.loc[indicators["level"] == "region"].set_index("indicator")
     assert region.loc["basic.bilet", "previous_value"] == pytest.approx(
         region.loc["basic.bilet", "value"] - region.loc["basic.bilet", "change"]

@@ -39,9 +39,14 @@ def test_boundaries_of_the_methodology(pupils, school_type, cluster):
 
 def test_thresholds_are_parameters_not_literals():
     rules = ClusterRules(large_above=300, medium_from=100)
-    result = classify(_schools((150, "общеобразовательная"),
-                               (301, "общеобразовательная"),
-                               (99, "общеобразовательная")), rules)
+    result = classify(
+        _schools(
+            (150, "общеобразовательная"),
+            (301, "общеобразовательная"),
+            (99, "общеобразовательная"),
+        ),
+        rules,
+    )
     assert list(result) == ["КГ3", "КГ2", "КГ4"]
 
 

@@ -57,7 +57,7 @@ def _school(school_id, municipality, school_type, grade, seed, *, senior=True):
         row[f"grade_{g}"] = 0 if (g >= 10 and not senior) else grade + g
     row["graduates_9"] = row["grade_9"] - 1
     row["graduates_11"] = max(row["grade_11"] - 2, 0)
-    for code, (numerator, denominator) in HAND.items():
+    for numerator, denominator in HAND.values():
         (field,) = numerator
         if denominator == ["schools"]:
             continue

@@ -52,12 +52,18 @@ def test_region_equals_pooled_clusters_municipalities_and_schools(frame):
     for level in ("cluster", "municipality", "municipality_cluster", "school"):
         pooled = _parts(compute_indicators(frame, METHODOLOGY, by=level))
         pd.testing.assert_series_equal(
-            pooled["numerator"], region["numerator"], check_names=False,
-            check_index_type=False, check_categorical=False,
+            pooled["numerator"],
+            region["numerator"],
+            check_names=False,
+            check_index_type=False,
+            check_categorical=False,
         )
         pd.testing.assert_series_equal(
-            pooled["denominator"], region["denominator"], check_names=False,
-            check_index_type=False, check_categorical=False,
+            pooled["denominator"],
+            region["denominator"],
+            check_names=False,
+            check_index_type=False,
+            check_categorical=False,
         )
 
 
@@ -71,6 +77,8 @@ def test_region_value_is_ratio_of_sums_and_lies_between_cluster_values(frame):
         if row["denominator"] == 0:
             assert np.isnan(row["value"])
             continue
-        assert row["value"] == pytest.approx(100 * row["numerator"] / row["denominator"])
+        assert row["value"] == pytest.approx(
+            100 * row["numerator"] / row["denominator"]
+        )
         values = part["value"].dropna()
         assert values.min() - 1e-9 <= row["value"] <= values.max() + 1e-9

@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from profmon.reference import published_figures
 from profmon.synth import SAMPLE_YEARS, write_sample
 from profmon.synth.allocate import allocate
 from profmon.synth.presence import presence_counts
-from profmon.reference import published_figures
 from profmon.validation import validate_year
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "raw"

@@ -105,14 +105,16 @@ def generate_year(
             cluster,
             int(pupils.loc[(cluster, year)]),
         )
-        counts = spread_totals(members, totals.loc[cluster], sizes, methodology,
-                               year, rng)
+        counts = spread_totals(
+            members, totals.loc[cluster], sizes, methodology, year, rng
+        )
         parts.append(counts.set_axis(members.index))
     counts = pd.concat(parts).loc[present.index]
 
     flags = _flags(present, year, methodology, published_figures(), rng)
-    identity = present.loc[:, ["school_id", "school_name", "municipality",
-                               "school_type", "settlement"]]
+    identity = present.loc[
+        :, ["school_id", "school_name", "municipality", "school_type", "settlement"]
+    ]
     table = pd.concat([identity, counts, flags], axis=1)
     columns = [f.name for f in FIELDS if f.name in table.columns]
     return table.loc[:, columns].reset_index(drop=True)
@@ -173,6 +175,10 @@ def write_sample(out_dir: str | Path) -> list[Path]:
             path = folder / file_name(municipality, year)
             write_submission(part, path, year=year)
             written.append(path)
-        log.info("wrote %d workbooks for %s to %s", schools["municipality"].nunique(),
-                 year, folder)
+        log.info(
+            "wrote %d workbooks for %s to %s",
+            schools["municipality"].nunique(),
+            year,
+            folder,
+        )
     return written

@@ -49,9 +49,7 @@ def presence_counts(
     CalibrationError
         If no choice reproduces the published values.
     """
-    published = {
-        f.group: f for f in figures if f.indicator == code and f.year == year
-    }
+    published = {f.group: f for f in figures if f.indicator == code and f.year == year}
     region = published.get(REGION)
     options = []
     for cluster in CLUSTERS:
@@ -59,7 +57,8 @@ def presence_counts(
         figure = published.get(cluster)
         if figure is not None:
             counts = [
-                c for c in range(size + 1)
+                c
+                for c in range(size + 1)
                 if _shows(c, size, figure.value, figure.decimals)
             ]
             centre = figure.value
@@ -74,8 +73,9 @@ def presence_counts(
     best = None
     for combo in itertools.product(*options):
         count = sum(c for _, c in combo)
-        if region is not None and not _shows(count, total, region.value,
-                                             region.decimals):
+        if region is not None and not _shows(
+            count, total, region.value, region.decimals
+        ):
             continue
         cost = sum(distance for distance, _ in combo)
         if best is None or cost < best[0]:

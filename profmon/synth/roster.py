@@ -45,12 +45,45 @@ SCHOOLS_BY_MUNICIPALITY = {
 CLOSED_AFTER_2021 = (("Некоузский", "КГ4"), ("Брейтовский", "КГ4"))
 
 _VILLAGE_ROOTS = (
-    "Берёзов", "Ключев", "Соснов", "Полянов", "Озерков", "Рябинов",
-    "Кленов", "Ольхов", "Дубравин", "Родников", "Заречен", "Покров", "Высоков",
-    "Холмогоров", "Ивняков", "Осинов", "Липов", "Боров", "Травин", "Яблонев",
-    "Ручьев", "Камен", "Зорин", "Ясенев", "Черёмухов", "Калинов", "Вязов",
-    "Мохов", "Полев", "Лесов", "Сиренев", "Лугов", "Вишнёв", "Ключин",
-    "Клевер", "Песчан", "Туманов", "Звонков", "Светлов",
+    "Берёзов",
+    "Ключев",
+    "Соснов",
+    "Полянов",
+    "Озерков",
+    "Рябинов",
+    "Кленов",
+    "Ольхов",
+    "Дубравин",
+    "Родников",
+    "Заречен",
+    "Покров",
+    "Высоков",
+    "Холмогоров",
+    "Ивняков",
+    "Осинов",
+    "Липов",
+    "Боров",
+    "Травин",
+    "Яблонев",
+    "Ручьев",
+    "Камен",
+    "Зорин",
+    "Ясенев",
+    "Черёмухов",
+    "Калинов",
+    "Вязов",
+    "Мохов",
+    "Полев",
+    "Лесов",
+    "Сиренев",
+    "Лугов",
+    "Вишнёв",
+    "Ключин",
+    "Клевер",
+    "Песчан",
+    "Туманов",
+    "Звонков",
+    "Светлов",
 )
 _TYPE_NAMES = {
     "лицей": "Лицей № {n}",
@@ -91,14 +124,23 @@ def build_roster() -> pd.DataFrame:
         roots = list(rng.permutation(_VILLAGE_ROOTS))
         for number, cluster in enumerate(clusters, start=1):
             rows.append(
-                _school(rng, code, number, municipality, cluster, city, roots,
-                        closed_after_2021=number > sum(counts))
+                _school(
+                    rng,
+                    code,
+                    number,
+                    municipality,
+                    cluster,
+                    city,
+                    roots,
+                    closed_after_2021=number > sum(counts),
+                )
             )
     return pd.DataFrame(rows)
 
 
-def _school(rng, code, number, municipality, cluster, city, roots, *,
-            closed_after_2021) -> dict:
+def _school(
+    rng, code, number, municipality, cluster, city, roots, *, closed_after_2021
+) -> dict:
     basic_only = cluster == "КГ4" and rng.random() < 0.45
     if cluster == "КГ1":
         school_type = _KG1_TYPES[number % 3]

@@ -14,6 +14,7 @@ import itertools
 import math
 
 import numpy as np
+import pandas as pd
 
 from profmon.clusters import CLUSTERS
 from profmon.fields import GRADE_FIELDS
@@ -26,6 +27,31 @@ __all__ = ["to_whole"]
 
 
 def to_whole(totals, methodology, figures, year, pupils) -> pd.DataFrame:
+    """Turn calibrated cluster totals into whole numbers that keep every window.
+
+    Parameters
+    ----------
+    totals : pandas.DataFrame
+        Fractional cluster totals (clusters × count fields).
+    methodology : Methodology
+        Indicators whose windows must hold.
+    figures : list of PublishedFigure
+        Published values.
+    year : int
+        The year.
+    pupils : pandas.DataFrame
+        Published contingent indexed by cluster and year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Whole-number totals, same shape as `totals`.
+
+    Raises
+    ------
+    CalibrationError
+        If some window cannot hold with whole numbers.
+    """
     whole = totals.copy()
     for cluster in CLUSTERS:
         grades = totals.loc[cluster, list(GRADE_FIELDS)].to_numpy()
@@ -150,8 +176,11 @@ def _cluster_candidates(row, name, grade, below, linked, wanted) -> dict:
     }
     for window, fields in region_windows:
         low, high = bounds.get(window.indicator, (0, 0))
-        parts = [denominator(fields), np.broadcast_to(low, shift.shape),
-                 np.broadcast_to(high, shift.shape)]
+        parts = [
+            denominator(fields),
+            np.broadcast_to(low, shift.shape),
+            np.broadcast_to(high, shift.shape),
+        ]
         result[window.indicator] = np.stack([p.ravel()[order] for p in parts], axis=1)
     return result
 
@@ -160,7 +189,11 @@ def _joint_search(whole, totals, name, grade, below, linked, keep=8):
     region_windows = [w for w, _ in linked if w.group == REGION]
     candidates = {
         cluster: _cluster_candidates(
-            whole.loc[cluster], name, grade, below, linked,
+            whole.loc[cluster],
+            name,
+            grade,
+            below,
+            linked,
             float(totals.loc[cluster, name]),
         )
         for cluster in CLUSTERS
@@ -176,8 +209,8 @@ def _joint_search(whole, totals, name, grade, below, linked, keep=8):
         ok = np.ones(len(big["count"]), dtype=bool)
         for window in region_windows:
             parts = sum(
-                candidates[c][window.indicator][i] for c, i in zip(others, picks,
-                                                                   strict=True)
+                candidates[c][window.indicator][i]
+                for c, i in zip(others, picks, strict=True)
             )
             denominator, low_sum, high_sum = (big[window.indicator] + parts).T
             low, high = _integer_bounds(window, denominator)
@@ -193,8 +226,10 @@ def _joint_search(whole, totals, name, grade, below, linked, keep=8):
     if best is None:
         return None
     return {
-        cluster: (int(candidates[cluster]["shift"][i]),
-                  int(candidates[cluster]["count"][i]))
+        cluster: (
+            int(candidates[cluster]["shift"][i]),
+            int(candidates[cluster]["count"][i]),
+        )
         for cluster, i in best[1]
     }
 
@@ -207,9 +242,12 @@ def _integer_range(window: Window, denominator: int) -> tuple[int, int]:
 
 
 def _settle_numerators(whole, totals, methodology, figures, year) -> None:
-    """Put each numerator at the whole number nearest the LP solution inside its
-    cluster window, shift units between clusters until the region window holds,
-    then check every window again."""
+    """Settle each numerator in its window, repair the region, check all.
+
+    Each numerator goes to the whole number nearest the LP solution inside its
+    cluster window; units then move between clusters until the region window
+    holds.
+    """
     windows = windows_for_year(methodology, figures, year)
     by_indicator: dict[str, list[Window]] = {}
     for window in windows:

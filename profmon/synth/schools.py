@@ -115,8 +115,9 @@ def spread_totals(
     put("graduates_11", rows["grade_11"], rows["grade_11"], 0.05)
     vulnerable = rows["pupils_ovz"] + rows["pupils_disabled"]
     put("graduates_9_ovz", vulnerable + 1, np.minimum(rows["graduates_9"], vulnerable))
-    put("graduates_11_ovz", vulnerable + 1,
-        np.minimum(rows["graduates_11"], vulnerable))
+    put(
+        "graduates_11_ovz", vulnerable + 1, np.minimum(rows["graduates_11"], vulnerable)
+    )
 
     def denominator(indicator_code):
         indicator = methodology.indicator(indicator_code)
@@ -124,8 +125,10 @@ def spread_totals(
 
     in_effect = {ind.code for ind in methodology.indicators_in_effect(year)}
     participation = [
-        ind for ind in methodology.indicators
-        if ind.code in in_effect and ind.block in ("basic", "secondary")
+        ind
+        for ind in methodology.indicators
+        if ind.code in in_effect
+        and ind.block in ("basic", "secondary")
         and ind.numerator[0] not in _LINKED
     ]
     for indicator in participation:
@@ -135,15 +138,21 @@ def spread_totals(
 
     base = rows["grade_9"] + rows["grade_11"]
     put("survey_respondents_9_11", base, base, 0.1)
-    put("survey_satisfied_9_11", rows["survey_respondents_9_11"],
-        rows["survey_respondents_9_11"], 0.2)
+    put(
+        "survey_satisfied_9_11",
+        rows["survey_respondents_9_11"],
+        rows["survey_respondents_9_11"],
+        0.2,
+    )
     _admissions(rows, totals, rng, put)
     return pd.DataFrame({name: rows[name] for name in totals.index})
 
 
 # Fields filled by _admissions, after the graduates they depend on.
 _LINKED = {
-    "vuz_profile_11", "vuz_profile_region_11", "vuz_labour_market_11",
+    "vuz_profile_11",
+    "vuz_profile_region_11",
+    "vuz_labour_market_11",
     "survey_satisfied_9_11",
 }
 
@@ -153,7 +162,8 @@ def _admissions(rows, totals, rng, put) -> None:
     # The larger of the two university counts goes first; the smaller one is
     # capped by it, so that college places can use what the larger one leaves.
     universities = [
-        name for name in ("vuz_profile_11", "vuz_labour_market_11")
+        name
+        for name in ("vuz_profile_11", "vuz_labour_market_11")
         if name in totals.index
     ]
     universities.sort(key=lambda name: -totals[name])
