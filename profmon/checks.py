@@ -137,7 +137,20 @@ def _described(fields: tuple[str, ...]) -> str:
 
 
 def place(rows: pd.DataFrame) -> pd.Series:
-    """Return where each row is, in Russian: «file, лист sheet, строка N»."""
+    """Return where each row is, in Russian: «file, лист sheet, строка N».
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Rows with the provenance columns ``source_file``, ``source_sheet`` (empty
+        string for a CSV file, which has no sheets) and ``source_row``.
+
+    Returns
+    -------
+    pandas.Series
+        One string per row, on the index of `rows`; the sheet part is left out
+        where ``source_sheet`` is empty.
+    """
     sheet = np.where(rows["source_sheet"] != "", ", лист " + rows["source_sheet"], "")
     return rows["source_file"] + sheet + ", строка " + rows["source_row"].astype(str)
 
@@ -176,7 +189,21 @@ class Checked:
 
 
 def total(counts: pd.DataFrame, fields) -> pd.Series:
-    """Return the sum of `fields` per row; NaN where any of them is NaN."""
+    """Return the sum of `fields` per row; NaN where any of them is NaN.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Count fields of every row as float64, NaN where a cell was unusable (the
+        ``counts`` block of :class:`Checked`).
+    fields : iterable of str
+        Names of the count columns to add up; each must be a column of `counts`.
+
+    Returns
+    -------
+    pandas.Series
+        Float64 sum per row, on the index of `counts`.
+    """
     positions = counts.columns.get_indexer(list(fields))
     return pd.Series(counts.to_numpy().T[positions].sum(axis=0), index=counts.index)
 

@@ -60,7 +60,18 @@ class ClusterRules:
 
 
 def total_pupils(schools: pd.DataFrame) -> pd.Series:
-    """Return each school's pupils in grades 1–11."""
+    """Return each school's pupils in grades 1–11.
+
+    Parameters
+    ----------
+    schools : pandas.DataFrame
+        One row per school with the count columns ``grade_1`` … ``grade_11``.
+
+    Returns
+    -------
+    pandas.Series
+        Sum of the eleven grade counts per school, on the index of `schools`.
+    """
     return schools.loc[:, list(GRADE_FIELDS)].sum(axis=1)
 
 

@@ -57,7 +57,27 @@ def contract_markdown(year: int = 2022) -> str:
 
 
 def update_readme(path: str | Path) -> bool:
-    """Rewrite the generated block of a README; return whether it changed."""
+    """Rewrite the generated block of a README; return whether it changed.
+
+    The text between :data:`BEGIN` and :data:`END` is replaced with
+    :func:`contract_markdown`; the rest of the file is kept as it is. The file is
+    written atomically and only when the block differs.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        README file holding both marker comments.
+
+    Returns
+    -------
+    bool
+        True if the file was rewritten, False if it was already up to date.
+
+    Raises
+    ------
+    ValueError
+        If either marker comment is missing from the file.
+    """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     start = text.index(BEGIN) + len(BEGIN)

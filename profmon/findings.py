@@ -146,10 +146,13 @@ def file_finding(
         Reason code; its severity comes from :data:`SEVERITY`.
     message : str
         What is wrong and what to fix, in Russian.
-    sheet, column, value : str
-        Where, when it applies; empty otherwise.
+    sheet : str
+        Sheet of a workbook, when the finding is about one; empty otherwise.
     row : int, optional
         Row number as Excel shows it; missing for a whole file or column.
+    column, value : str
+        Column the finding is about and the offending value as text, when
+        they apply; empty otherwise.
 
     Returns
     -------
@@ -227,6 +230,18 @@ def combine_findings(parts: list[pd.DataFrame]) -> pd.DataFrame:
     Findings are ordered by file, then sheet, then row (findings about a
     whole file or column first), then column in the order of the contract;
     findings about the same cell keep the order of the checks.
+
+    Parameters
+    ----------
+    parts : list of pandas.DataFrame
+        Findings tables with the columns :data:`FINDING_COLUMNS`; empty ones
+        are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        All findings in reading order, on a fresh range index; an empty,
+        correctly typed table when there are none.
     """
     parts = [part for part in parts if len(part)]
     if not parts:

@@ -77,7 +77,20 @@ class Submissions:
 
 
 def year_folder(data_dir: str | Path, year: int) -> Path:
-    """Return the folder of a year's raw submissions, ``DIR/raw/<year>``."""
+    """Return the folder of a year's raw submissions, ``DIR/raw/<year>``.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path
+        Data directory (``DIR``) holding ``raw/`` and ``processed/``.
+    year : int
+        Monitoring year.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder path; whether it exists is not checked.
+    """
     return Path(data_dir) / "raw" / str(year)
 
 

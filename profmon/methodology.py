@@ -71,6 +71,10 @@ class Indicator:
         years have no value for it.
     target_note_ru : str
         Remark on the target printed in the methodology appendix.
+    numerator_text, denominator_text : str
+        The numerator and denominator expressions as written in the edition
+        file (grade bands such as ``grade_9:11`` not expanded), shown in the
+        methodology appendix of reports.
     """
 
     code: str
@@ -89,7 +93,19 @@ class Indicator:
     denominator_text: str = ""
 
     def in_effect(self, year: int) -> bool:
-        """Return whether the indicator was measured in `year`."""
+        """Return whether the indicator was measured in `year`.
+
+        Parameters
+        ----------
+        year : int
+            Monitoring year.
+
+        Returns
+        -------
+        bool
+            True when the indicator has no `first_year` or `year` is not before
+            it.
+        """
         return self.first_year is None or year >= self.first_year
 
     @property
@@ -123,8 +139,11 @@ class Methodology:
         In report order.
     recommendation_rules : tuple of dict
         The raw ``recommendations`` section, read by :mod:`profmon.recommendations`.
-    source : Path
-        The file the edition was read from.
+    source : pathlib.Path or None
+        The file the edition was read from; None for an edition built in code.
+    raw : dict
+        The whole edition file as parsed from YAML, kept for reference; not
+        part of equality.
     """
 
     edition: str
@@ -140,7 +159,24 @@ class Methodology:
     raw: dict = field(default_factory=dict, repr=False, compare=False)
 
     def indicator(self, code: str) -> Indicator:
-        """Return the indicator with `code`."""
+        """Return the indicator with `code`.
+
+        Parameters
+        ----------
+        code : str
+            Indicator code, ``block.name`` (``"basic.bilet"``).
+
+        Returns
+        -------
+        Indicator
+            The indicator of this edition with that code.
+
+        Raises
+        ------
+        KeyError
+            If the edition has no such indicator; the message lists the known
+            codes.
+        """
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator
@@ -148,7 +184,19 @@ class Methodology:
         raise KeyError(f"unknown indicator {code!r}; known: {known}")
 
     def indicators_in_effect(self, year: int) -> tuple[Indicator, ...]:
-        """Return the indicators measured in `year`."""
+        """Return the indicators measured in `year`.
+
+        Parameters
+        ----------
+        year : int
+            Monitoring year.
+
+        Returns
+        -------
+        tuple of Indicator
+            The indicators in effect that year (see :meth:`Indicator.in_effect`),
+            in report order.
+        """
         return tuple(ind for ind in self.indicators if ind.in_effect(year))
 
     def required_fields(self, year: int) -> tuple[str, ...]:
@@ -157,6 +205,16 @@ class Methodology:
         Identity, pupils, graduates and conditions are always required; a
         participation, admission or survey field only while an indicator in
         effect reads it.
+
+        Parameters
+        ----------
+        year : int
+            Monitoring year of the submission.
+
+        Returns
+        -------
+        tuple of str
+            Canonical names of the required fields, in contract order.
         """
         used = {name for ind in self.indicators_in_effect(year) for name in ind.fields}
         always = {"identity", "pupils", "graduates", "conditions"}

@@ -75,7 +75,20 @@ def format_percent(value, digits: int = 0, *, sign: bool = False) -> str:
 
 
 def format_count(value) -> str:
-    """Format a whole number with thin spaces between thousands: ``137 107``."""
+    """Format a whole number with no-break spaces between thousands: ``137 107``.
+
+    Parameters
+    ----------
+    value : int, float or None
+        A count; None, NaN or NA gives :data:`MISSING`. A fractional value is
+        truncated towards zero by :class:`int`.
+
+    Returns
+    -------
+    str
+        Digits grouped by three with U+00A0 no-break spaces, so that a number
+        never wraps across lines.
+    """
     if value is None or pd.isna(value):
         return MISSING
     return f"{int(value):,d}".replace(",", _NBSP)

@@ -13,7 +13,22 @@ __all__ = ["csv_columns", "indicators_csv", "indicators_text"]
 
 
 def csv_columns(by: str) -> list[str]:
-    """Return the columns of ``profmon indicators --format csv`` for a level."""
+    """Return the columns of ``profmon indicators --format csv`` for a level.
+
+    Parameters
+    ----------
+    by : str
+        Level of the table, as passed to :func:`profmon.engine.compute_indicators`
+        (``region``, ``cluster``, ``municipality``, ``municipality_cluster`` or
+        ``school``).
+
+    Returns
+    -------
+    list of str
+        Engine column names in output order; ``municipality`` and ``cluster``
+        are included only for the ``school`` and ``municipality_cluster``
+        levels, where each row belongs to one municipality and one cluster.
+    """
     located = (
         ["municipality", "cluster"] if by in ("school", "municipality_cluster") else []
     )

@@ -172,7 +172,25 @@ def check_rules(entries, codes, where: str = "methodology") -> tuple[Rule, ...]:
 
 
 def parse_rules(methodology) -> tuple[Rule, ...]:
-    """Return the checked rules of an edition."""
+    """Return the checked rules of an edition.
+
+    Parameters
+    ----------
+    methodology : Methodology
+        A loaded edition; its ``recommendation_rules`` are checked against its
+        own indicator codes.
+
+    Returns
+    -------
+    tuple of Rule
+        The checked rules, in file order; empty when the edition has none.
+
+    Raises
+    ------
+    MethodologyError
+        If a rule is malformed (see :func:`check_rules`); the message names the
+        edition file, or ``methodology`` when the edition has no source file.
+    """
     codes = [indicator.code for indicator in methodology.indicators]
     where = methodology.source.name if methodology.source else "methodology"
     return check_rules(list(methodology.recommendation_rules), codes, where)

@@ -146,12 +146,19 @@ def _render_one(job, folder: Path, kernel: WarmKernel, exporter: ReportExporter)
     except Exception as error:  # a bad notebook file, a kernel that will not start
         return failed(f"{type(error).__name__}: {error}")
     _move_into_place(temp, executed)
+    executed_at = time.perf_counter()
 
     try:
         write_html(notebook, html_path, title=job.title, exporter=exporter)
     except ExportError as error:
         return failed(str(error))
     seconds = time.perf_counter() - started
+    log.debug(
+        "%s: executed in %.2f s, exported in %.2f s",
+        job.name,
+        executed_at - started,
+        seconds - (executed_at - started),
+    )
     log.info("rendered %s in %.1f s", job.name, seconds)
     return ReportResult(
         job.name,

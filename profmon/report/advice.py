@@ -23,7 +23,20 @@ __all__ = [
 
 
 def region_recommendations(ctx: ReportContext) -> list[Recommendation]:
-    """Recommendations fired by the region's and the clusters' misses."""
+    """Return the recommendations fired by the region's and the clusters' misses.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    list of Recommendation
+        Recommendations for the report year, from the region and cluster rows
+        after disclosure control, in recipient order.
+    """
     rows = pd.concat([ctx.level("region"), ctx.level("cluster")], ignore_index=True)
     return recommend(rows, ctx.methodology, ctx.year)
 
@@ -31,7 +44,28 @@ def region_recommendations(ctx: ReportContext) -> list[Recommendation]:
 def municipality_recommendations(
     ctx: ReportContext, municipality: str
 ) -> list[Recommendation]:
-    """Recommendations to a municipality's authorities and its schools."""
+    """Return the recommendations to a municipality's authorities and its schools.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    list of Recommendation
+        Recommendations fired by the municipality's own misses and those of its
+        clusters in the report year, in recipient order.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     municipality = resolve_municipality(municipality)
     rows = pd.concat(
         [ctx.level("municipality"), ctx.level("municipality_cluster")],
@@ -42,7 +76,21 @@ def municipality_recommendations(
 
 
 def as_html(recommendations: list[Recommendation]) -> Html:
-    """Lay out recommendations numbered by recipient, each with its evidence."""
+    """Lay out recommendations numbered by recipient, each with its evidence.
+
+    Parameters
+    ----------
+    recommendations : list of Recommendation
+        Recommendations in recipient order, as :func:`region_recommendations`
+        or :func:`municipality_recommendations` return them.
+
+    Returns
+    -------
+    Html
+        A heading per recipient numbered 1, 2 …, under it each recommendation
+        numbered 1.1, 1.2 … with its deadline and the missed targets behind it;
+        a single sentence saying there are none when the list is empty.
+    """
     if not recommendations:
         return Html(
             "<p>Все оценённые целевые значения достигнуты: рекомендаций нет.</p>"
@@ -68,10 +116,42 @@ def as_html(recommendations: list[Recommendation]) -> Html:
 
 
 def show_region(ctx: ReportContext) -> Html:
-    """Return the regional report's recommendations, ready to display."""
+    """Return the regional report's recommendations, ready to display.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Html
+        :func:`as_html` of :func:`region_recommendations`.
+    """
     return as_html(region_recommendations(ctx))
 
 
 def show_municipality(ctx: ReportContext, municipality: str) -> Html:
-    """Return a municipal report's recommendations, ready to display."""
+    """Return a municipal report's recommendations, ready to display.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    Html
+        :func:`as_html` of :func:`municipality_recommendations`.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     return as_html(municipality_recommendations(ctx, municipality))

@@ -29,12 +29,45 @@ def _term(term: str) -> str:
 
 
 def formula_text(expression: str) -> str:
-    """Describe a numerator or denominator expression in Russian words."""
+    """Describe a numerator or denominator expression in Russian words.
+
+    Parameters
+    ----------
+    expression : str
+        Terms joined by ``+`` as written in the edition file: contract field
+        names, ``schools``, or grade bands ``grade_A:B``.
+
+    Returns
+    -------
+    str
+        The terms joined by «+»: a field as its Russian header in quotes, a band
+        as «обучающиеся A–B-х классов», ``schools`` as «число ОО».
+
+    Raises
+    ------
+    KeyError
+        If a term is not a contract field, ``schools`` or a grade band.
+    """
     return " + ".join(_term(term.strip()) for term in str(expression).split("+"))
 
 
 def methodology(ctx: ReportContext) -> Stack:
-    """Formulas, targets and cluster rules of the edition in use."""
+    """Return the formulas, targets and cluster rules of the edition in use.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Stack
+        A text part (edition, how indicators are pooled, cluster thresholds,
+        disclosure rule with the edition's threshold) and a table of every
+        indicator in effect in the report year: numerator, denominator, target,
+        direction and decimals.
+    """
     edition = ctx.methodology
     rows = [
         {
@@ -85,7 +118,22 @@ def methodology(ctx: ReportContext) -> Stack:
 
 
 def data_quality(ctx: ReportContext) -> Html | Table:
-    """Return the validation warnings of the report year (small ОВЗ counts hidden)."""
+    """Return the validation warnings of the report year (small ОВЗ counts hidden).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Html or Table
+        A sentence when there are no warnings; otherwise a table with one row
+        per warning (file, sheet, row, column, value, message), where a value
+        of a sensitive count column from 1 to below the disclosure threshold
+        shows «c».
+    """
     warnings = ctx.warnings
     if warnings.empty:
         return Html(f"<p>Предупреждений проверки данных за {ctx.year} год нет.</p>")
@@ -112,7 +160,20 @@ def data_quality(ctx: ReportContext) -> Html | Table:
 
 
 def provenance(ctx: ReportContext) -> Html:
-    """Return data fingerprint, profmon version, parameters and generation time."""
+    """Return data fingerprint, profmon version, parameters and generation time.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Html
+        A list of facts; the SHA-256 fingerprint of the raw files is given only
+        when the context was read from a data folder.
+    """
     from profmon import provenance as origin
 
     if ctx.data_dir is not None:
@@ -144,7 +205,20 @@ def provenance(ctx: ReportContext) -> Html:
 
 
 def appendix(ctx: ReportContext) -> Stack:
-    """Return the whole appendix: methodology, data quality, provenance."""
+    """Return the whole appendix: methodology, data quality, provenance.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Stack
+        :func:`methodology`, :func:`data_quality` and :func:`provenance`, each
+        under a Russian heading.
+    """
     return Stack(
         (
             "Методика",

@@ -68,7 +68,14 @@ def theme() -> dict:
 
 @contextlib.contextmanager
 def style():
-    """Draw under :func:`theme`, restoring the caller's settings afterwards."""
+    """Draw under :func:`theme`, restoring the caller's settings afterwards.
+
+    Yields
+    ------
+    None
+        Control passes to the ``with`` block once Matplotlib's settings are
+        reset to its defaults and updated with :func:`theme`.
+    """
     with mpl.rc_context():
         mpl.rcdefaults()
         mpl.rcParams.update(theme())
@@ -110,7 +117,23 @@ def _label(value: float, precision: int) -> str:
 
 
 def cluster_chart(ctx: ReportContext, block: str) -> Image:
-    """Bars of КГ1–КГ4 and the region per indicator of a block, targets marked."""
+    """Return bars of КГ1–КГ4 and the region per indicator of a block, targets marked.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    block : str
+        Block code, a key of the edition's ``blocks`` (``"basic"``, say).
+
+    Returns
+    -------
+    Image
+        One group of five bars per indicator of the block in effect in the
+        report year, values rounded as published (a missing value draws no
+        bar), each target a black line across its group.
+    """
     indicators = [
         ind
         for ind in ctx.methodology.indicators_in_effect(ctx.year)
@@ -253,7 +276,23 @@ def _values(table: pd.DataFrame) -> dict:
 
 
 def region_trend(ctx: ReportContext, block: str) -> Image:
-    """Chart the region's value of each indicator of a block over all years."""
+    """Chart the region's value of each indicator of a block over all years.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    block : str
+        Block code, a key of the edition's ``blocks`` (``"basic"``, say).
+
+    Returns
+    -------
+    Image
+        One row per indicator of the block in effect in the report year: a dot
+        per year of the panel, earlier years hollow, the report year filled and
+        labelled, the target a red tick.
+    """
     indicators = [
         ind
         for ind in ctx.methodology.indicators_in_effect(ctx.year)
@@ -278,7 +317,21 @@ def region_trend(ctx: ReportContext, block: str) -> Image:
 
 
 def block_charts(ctx: ReportContext) -> Stack:
-    """For each block: its title, the cluster chart and the region's trend."""
+    """Return, for each block, its title, the cluster chart and the region's trend.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Stack
+        Blocks in the edition's order, skipping a block with no indicator in
+        effect in the report year; each is its Russian title,
+        :func:`cluster_chart` and :func:`region_trend`.
+    """
     items = []
     blocks = {ind.block for ind in ctx.methodology.indicators_in_effect(ctx.year)}
     for block, title in ctx.methodology.blocks.items():
@@ -288,7 +341,30 @@ def block_charts(ctx: ReportContext) -> Stack:
 
 
 def municipality_trend(ctx: ReportContext, municipality: str) -> Image:
-    """Chart a municipality's value of every indicator by year, with the region."""
+    """Chart a municipality's value of every indicator by year, with the region.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    Image
+        One row per indicator in effect in the report year: the municipality's
+        value in each year of the panel (values hidden by disclosure control are
+        not drawn), the region's value in the report year as a black diamond,
+        the target as a red tick.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     municipality = resolve_municipality(municipality)
     indicators = ctx.methodology.indicators_in_effect(ctx.year)
     table = ctx.indicators["municipality"]

@@ -228,6 +228,18 @@ def resolve_data_dir(data_dir: str | os.PathLike) -> Path:
 def resolve_municipality(name: str) -> str:
     """Return the canonical name of a report's municipality parameter.
 
+    Parameters
+    ----------
+    name : str
+        The municipality as the user wrote it; case, ё/е, extra spaces and
+        suffixes such as «район» or «г.» do not matter (see
+        :func:`~profmon.municipalities.normalise_municipality`).
+
+    Returns
+    -------
+    str
+        One of :data:`~profmon.municipalities.MUNICIPALITIES`.
+
     Raises
     ------
     ProfmonError

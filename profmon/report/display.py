@@ -47,26 +47,82 @@ _SUPPRESSED_TITLE = "скрыто: малое число обучающихся 
 
 
 def escape(text) -> str:
-    """Escape text for HTML, quotes included."""
+    """Escape text for HTML, quotes included.
+
+    Parameters
+    ----------
+    text : object
+        Anything; it is converted with :class:`str` first.
+
+    Returns
+    -------
+    str
+        The text with ``&``, ``<``, ``>``, ``"`` and ``'`` replaced by entities,
+        safe inside an element and inside a quoted attribute.
+    """
     return html.escape(str(text), quote=True)
 
 
 def value_text(value, precision: int = 0, *, suppressed: bool = False) -> str:
-    """Format a percentage for a report: «45,9 %», «—» or «c»."""
+    """Format a percentage for a report: «45,9 %», «—» or «c».
+
+    Parameters
+    ----------
+    value : float or None
+        Percent value; None, NaN or NA gives «—».
+    precision : int
+        Decimals to show, rounded half up.
+    suppressed : bool
+        The value is hidden by the disclosure rules; «c» is returned whatever
+        `value` is.
+
+    Returns
+    -------
+    str
+        The text of the cell.
+    """
     if suppressed:
         return SUPPRESSED
     return format_percent(value, precision)
 
 
 def count_text(value, *, suppressed: bool = False) -> str:
-    """Format a count for a report: «137 107», «—» or «c»."""
+    """Format a count for a report: «137 107», «—» or «c».
+
+    Parameters
+    ----------
+    value : int, float or None
+        The count; None, NaN or NA gives «—».
+    suppressed : bool
+        The count is hidden by the disclosure rules; «c» is returned whatever
+        `value` is.
+
+    Returns
+    -------
+    str
+        The text of the cell, thousands separated by no-break spaces.
+    """
     if suppressed:
         return SUPPRESSED
     return format_count(value)
 
 
 def change_text(value, precision: int = 0) -> str:
-    """Format a change in percentage points: «+3,1 п. п.», «−2 п. п.» or «—»."""
+    """Format a change in percentage points: «+3,1 п. п.», «−2 п. п.» or «—».
+
+    Parameters
+    ----------
+    value : float or None
+        Change in percentage points; None, NaN or NA gives «—».
+    precision : int
+        Decimals to show, rounded half up.
+
+    Returns
+    -------
+    str
+        The change with its sign (``+`` for a rise, ``−`` for a fall, none for
+        zero) and the unit «п. п.».
+    """
     if value is None or pd.isna(value):
         return MISSING
     return format_percent(value, precision, sign=True).replace("%", "п.\u00a0п.")
@@ -74,7 +130,13 @@ def change_text(value, precision: int = 0) -> str:
 
 @dataclass(frozen=True)
 class Html:
-    """A ready piece of HTML (already escaped where it holds data)."""
+    """A ready piece of HTML (already escaped where it holds data).
+
+    Parameters
+    ----------
+    html : str
+        The markup, shown as it is; nothing is escaped here.
+    """
 
     html: str
 
@@ -83,7 +145,20 @@ class Html:
 
 
 def bullet_list(items, *, ordered: bool = False) -> str:
-    """Return escaped items as an HTML list (empty string for no items)."""
+    """Return escaped items as an HTML list (empty string for no items).
+
+    Parameters
+    ----------
+    items : sequence
+        The entries, each converted to text and escaped.
+    ordered : bool
+        Number the entries (``<ol>``) instead of bulleting them (``<ul>``).
+
+    Returns
+    -------
+    str
+        The list markup; an empty string when `items` is empty.
+    """
     if not items:
         return ""
     tag = "ol" if ordered else "ul"
@@ -122,7 +197,14 @@ class Image:
 
 @dataclass(frozen=True)
 class Stack:
-    """Several report objects shown one after another, each with a heading."""
+    """Several report objects shown one after another, each with a heading.
+
+    Parameters
+    ----------
+    items : tuple
+        Parts in display order: a str becomes an ``<h3>`` heading (escaped),
+        anything else must have ``_repr_html_`` and is shown as it renders.
+    """
 
     items: tuple = ()
 

@@ -19,7 +19,16 @@ __all__ = ["distance_to_target", "municipality_heatmap"]
 
 
 def distance_to_target(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Municipality × indicator: distance to target and the label of each cell.
+    """Return, per municipality × indicator, distance to target and cell label.
+
+    Rows are the municipalities with schools in the report year, in the
+    region's order; columns are the short labels of the indicators in effect.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
 
     Returns
     -------
@@ -57,7 +66,21 @@ def distance_to_target(ctx: ReportContext) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def municipality_heatmap(ctx: ReportContext) -> Image:
-    """Heatmap of municipalities × indicators coloured by distance to target."""
+    """Return a heatmap of municipalities × indicators coloured by distance to target.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Image
+        Cells print the labels of :func:`distance_to_target` and are coloured by
+        its distance, clipped to ±40 percentage points; cells with no distance
+        are grey.
+    """
     distance, labels = distance_to_target(ctx)
     limit = 40
     with style():

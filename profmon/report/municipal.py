@@ -48,7 +48,29 @@ def _schools(ctx: ReportContext, municipality: str) -> pd.DataFrame:
 
 
 def school_list(ctx: ReportContext, municipality: str) -> Table:
-    """List the municipality's schools, their clusters and pupils."""
+    """List the municipality's schools, their clusters and pupils.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    Table
+        One row per school of the report year, by cluster then name: code,
+        name, type, cluster and pupils in grades 1–11; the export keeps the
+        pupils as numbers.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     municipality = resolve_municipality(municipality)
     schools = _schools(ctx, municipality).sort_values(["cluster", "school_name"])
     export = pd.DataFrame(
@@ -105,7 +127,29 @@ def protected_counts(ctx: ReportContext, measure: str):
 
 
 def contingent(ctx: ReportContext, municipality: str) -> Table:
-    """Count the municipality's schools and pupils by cluster, small counts hidden."""
+    """Count the municipality's schools and pupils by cluster, small counts hidden.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    Table
+        One row per cluster the municipality has and a total row: schools,
+        pupils, pupils with ОВЗ and with disability; the last two show «c»
+        where :func:`protected_counts` hides the cell.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     municipality = resolve_municipality(municipality)
     schools = _schools(ctx, municipality)
     clusters = [c for c in CLUSTERS if (schools["cluster"] == c).any()]
@@ -139,6 +183,15 @@ def contingent(ctx: ReportContext, municipality: str) -> Table:
 
 def rest_of_region(ctx: ReportContext, municipality: str) -> pd.DataFrame:
     """Compute each cluster's indicators pooled over the schools outside a municipality.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        Canonical name of the municipality to leave out (it is not resolved
+        here: a name no school has leaves every school in).
 
     Returns
     -------
@@ -175,6 +228,26 @@ def comparison(ctx: ReportContext, municipality: str) -> Table:
     Columns: target; the municipality this year and last; the region; then,
     for each cluster the municipality has, its schools of that cluster and
     the schools of the same cluster in the rest of the region.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    Table
+        One row per indicator in effect under a section row per block, values
+        marked met or missed; values hidden by disclosure control show «c».
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
     """
     municipality = resolve_municipality(municipality)
     mine = _pick(ctx.level("municipality"), municipality=municipality)
@@ -266,7 +339,28 @@ def _school_rows(ctx: ReportContext, municipality: str | None = None) -> pd.Data
 
 
 def schools_table(ctx: ReportContext, municipality: str) -> Table:
-    """School × indicator values (percent) of a municipality, targets marked."""
+    """Return school × indicator values (percent) of a municipality, targets marked.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    Table
+        One row per school of the report year, by cluster then name, one column
+        per indicator in effect; «c» where disclosure control hides a value.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     municipality = resolve_municipality(municipality)
     rows = _school_rows(ctx, municipality)
     schools = _schools(ctx, municipality).sort_values(["cluster", "school_name"])
@@ -320,7 +414,21 @@ def _wide_export(
 
 
 def indicators_by_municipality(ctx: ReportContext) -> pd.DataFrame:
-    """Municipality × indicator values for the workbook («c» where hidden)."""
+    """Return municipality × indicator values for the workbook («c» where hidden).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per municipality (region order) with the column «Муниципальное
+        образование» and one column per indicator in effect, percentages
+        rounded as published.
+    """
     wide = _wide_export(ctx.level("municipality"), ctx, ["municipality"])
     order = {name: n for n, name in enumerate(ctx.municipalities())}
     wide = wide.sort_values("municipality", key=lambda s: s.map(order))
@@ -330,7 +438,21 @@ def indicators_by_municipality(ctx: ReportContext) -> pd.DataFrame:
 
 
 def schools_export(ctx: ReportContext) -> pd.DataFrame:
-    """School × indicator values of the region for the workbook."""
+    """Return school × indicator values of the region for the workbook.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per school of the report year: municipality, cluster, code and
+        name, then one column per indicator in effect, percentages rounded as
+        published, «c» where disclosure control hides a value.
+    """
     rows = ctx.level("school")
     wide = _wide_export(rows, ctx, ["municipality", "cluster", "school_id"])
     names = ctx.schools.set_index("school_id")["school_name"].astype(str)
@@ -347,7 +469,21 @@ def schools_export(ctx: ReportContext) -> pd.DataFrame:
 
 
 def sensitive_counts_export(ctx: ReportContext) -> pd.DataFrame:
-    """Pupils with ОВЗ and with disability by municipality × cluster, protected."""
+    """Return pupils with ОВЗ and with disability by municipality × cluster, protected.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per municipality and a total row; for each of the two measures a
+        column per cluster and a total column, «c» where
+        :func:`protected_counts` hides the cell.
+    """
     parts = []
     for measure, title in _SENSITIVE_MEASURES.items():
         values, hidden = protected_counts(ctx, measure)

@@ -14,7 +14,19 @@ __all__ = ["best_results", "one_line", "overview", "target_counts"]
 
 
 def target_counts(rows: pd.DataFrame) -> tuple[int, int]:
-    """Return (targets met, targets assessed) among engine rows of one group."""
+    """Return (targets met, targets assessed) among engine rows of one group.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Engine rows with a nullable ``met`` column, one per indicator; a row
+        whose ``met`` is NA (no value, no target, or hidden) is not assessed.
+
+    Returns
+    -------
+    tuple of int
+        The number of rows with ``met`` True and the number with ``met`` known.
+    """
     met = rows["met"].astype("boolean")
     return int(met.eq(True).sum()), int(met.notna().sum())
 
@@ -59,7 +71,30 @@ def one_line(data_dir, year: int, municipality: str | None = None) -> str:
 
 
 def overview(ctx: ReportContext, municipality: str | None = None) -> Html:
-    """Return a paragraph on who took part and how many targets were met."""
+    """Return a paragraph on who took part and how many targets were met.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str, optional
+        The municipality of a municipal report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts; None for
+        the regional report.
+
+    Returns
+    -------
+    Html
+        The number of schools (for the region also of municipalities and
+        whether ГОУ took part), their split by cluster, and how many of the
+        assessed indicators in effect met their target.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     schools = ctx.schools
     if municipality is not None:
         municipality = resolve_municipality(municipality)
@@ -81,7 +116,24 @@ def overview(ctx: ReportContext, municipality: str | None = None) -> Html:
 
 
 def best_results(ctx: ReportContext, top: int = 3) -> Html:
-    """Municipalities with the largest share of targets met, and best clusters."""
+    """Return the municipalities with the largest share of targets met, and clusters.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    top : int
+        How many municipalities to list.
+
+    Returns
+    -------
+    Html
+        The `top` municipalities by share of met targets among assessed ones
+        (ties broken by the number met, then by region order; municipalities
+        with nothing assessed are left out), then each cluster's met and
+        assessed counts.
+    """
     summary = targets_met_by_municipality(ctx)
     assessed = summary["met"] + summary["missed"]
     summary = summary.assign(share=summary["met"] / assessed.where(assessed > 0))

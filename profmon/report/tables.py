@@ -37,14 +37,39 @@ LEGEND = (
 
 
 def status(met) -> str:
-    """Return ``"met"``, ``"missed"`` or ``""`` for a nullable met flag."""
+    """Return ``"met"``, ``"missed"`` or ``""`` for a nullable met flag.
+
+    Parameters
+    ----------
+    met : bool or None
+        Whether the target was met, as in the engine's ``met`` column; None or
+        NA when it was not assessed.
+
+    Returns
+    -------
+    str
+        A key of :data:`~profmon.report.display.MARKS`, or ``""`` when `met`
+        is missing.
+    """
     if met is None or pd.isna(met):
         return ""
     return "met" if bool(met) else "missed"
 
 
 def target_text(indicator) -> str:
-    """Return an indicator's target as printed («90 %», «—» when none)."""
+    """Return an indicator's target as printed («90 %», «—» when none).
+
+    Parameters
+    ----------
+    indicator : Indicator
+        An indicator of the edition.
+
+    Returns
+    -------
+    str
+        A whole target without decimals, any other with the indicator's
+        precision; «—» when the edition sets no target.
+    """
     if indicator.target is None:
         return MISSING
     digits = 0 if float(indicator.target).is_integer() else indicator.precision
@@ -52,7 +77,20 @@ def target_text(indicator) -> str:
 
 
 def rounded(value, precision: int):
-    """Return a value rounded as published, or None (for Excel cells)."""
+    """Return a value rounded as published, or None (for Excel cells).
+
+    Parameters
+    ----------
+    value : float or None
+        Percent value; None, NaN or NA gives None.
+    precision : int
+        Decimals to keep, rounded half up.
+
+    Returns
+    -------
+    float or None
+        The rounded value; None so that the Excel cell stays empty.
+    """
     if value is None or pd.isna(value):
         return None
     return float(round_half_up(float(value), precision))
@@ -63,7 +101,20 @@ def _by_indicator(rows: pd.DataFrame) -> dict:
 
 
 def participation(ctx: ReportContext) -> Table:
-    """Schools that took part, by municipality and cluster, with totals."""
+    """Return the schools that took part, by municipality and cluster, with totals.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Table
+        One row per municipality with schools in the report year (region
+        order) and a total row; a column per cluster and a «Всего» column.
+    """
     schools = ctx.schools
     counts = (
         pd.crosstab(schools["municipality"], schools["cluster"])
@@ -92,7 +143,22 @@ def participation(ctx: ReportContext) -> Table:
 
 
 def contingent(ctx: ReportContext) -> Table:
-    """Schools, pupils, pupils with ОВЗ and with disability by cluster, two years."""
+    """Return schools, pupils, pupils with ОВЗ and with disability by cluster.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Table
+        One row per cluster and a total row; for each measure the previous year,
+        the report year and the change («—» where a year has no data). Counts
+        are not hidden: disclosure control does not apply to clusters and the
+        region.
+    """
     years = [ctx.previous_year, ctx.year]
     panel = ctx.panel[ctx.panel["year"].isin(years)]
     table = contingent_table(panel, by="cluster").set_index(["cluster", "year"])
@@ -146,6 +212,19 @@ def indicator_table(ctx: ReportContext) -> Table:
     Rows are the indicators in edition order under a section row per block;
     columns the target, КГ1–КГ4 of the report year and the region this year
     and last year. Every value is marked met or missed against the target.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Table
+        The display table with target marks, the legend and the edition's
+        remarks on targets as notes, and an export version with values rounded
+        as published.
     """
     methodology = ctx.methodology
     clusters = ctx.level("cluster")
@@ -213,6 +292,14 @@ def indicator_table(ctx: ReportContext) -> Table:
 def targets_met_by_municipality(ctx: ReportContext) -> pd.DataFrame:
     """Count each municipality's targets met, missed and not assessed.
 
+    Only indicators in effect in the report year are counted.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
     Returns
     -------
     pandas.DataFrame
@@ -245,7 +332,21 @@ def targets_met_by_municipality(ctx: ReportContext) -> pd.DataFrame:
 
 
 def municipality_targets(ctx: ReportContext) -> Table:
-    """Each municipality's count of targets met, missed and not assessed."""
+    """Return each municipality's count of targets met, missed and not assessed.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    Table
+        The counts of :func:`targets_met_by_municipality` with the share of
+        met targets among assessed ones, in percent («—» when none was
+        assessed).
+    """
     summary = targets_met_by_municipality(ctx)
     assessed = summary["met"] + summary["missed"]
     share = 100.0 * summary["met"] / assessed.where(assessed > 0)

@@ -83,12 +83,45 @@ def target_lists(rows: pd.DataFrame, methodology, year: int) -> TargetLists:
 
 
 def region_targets(ctx: ReportContext) -> TargetLists:
-    """Return the region's targets met and missed in the report year."""
+    """Return the region's targets met and missed in the report year.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+
+    Returns
+    -------
+    TargetLists
+        The region's indicators in effect, sorted by :func:`target_lists`.
+    """
     return target_lists(ctx.level("region"), ctx.methodology, ctx.year)
 
 
 def municipality_targets(ctx: ReportContext, municipality: str) -> TargetLists:
-    """Return a municipality's targets met and missed in the report year."""
+    """Return a municipality's targets met and missed in the report year.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year (see
+        :func:`~profmon.report.context.load_context`).
+    municipality : str
+        The municipality of the report, in any spelling
+        :func:`~profmon.report.context.resolve_municipality` accepts.
+
+    Returns
+    -------
+    TargetLists
+        The municipality's indicators in effect, sorted by :func:`target_lists`;
+        a value hidden by disclosure control is listed as not assessed.
+
+    Raises
+    ------
+    ProfmonError
+        If `municipality` is not one of the region's municipalities or ГОУ.
+    """
     municipality = resolve_municipality(municipality)
     rows = ctx.level("municipality")
     rows = rows[rows["municipality"] == municipality]

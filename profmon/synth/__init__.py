@@ -144,7 +144,27 @@ def generate_sample(methodology: Methodology | None = None) -> dict[int, pd.Data
 
 
 def file_name(municipality: str, year: int) -> str:
-    """Return the workbook name of a municipality's submission."""
+    """Return the workbook name of a municipality's submission.
+
+    Parameters
+    ----------
+    municipality : str
+        Canonical name, one of :data:`profmon.municipalities.MUNICIPALITIES`.
+    year : int
+        Monitoring year.
+
+    Returns
+    -------
+    str
+        ``<year>_moNN.xlsx`` with NN the municipality's position in
+        :data:`~profmon.municipalities.MUNICIPALITIES` counted from 01, or
+        ``<year>_gou.xlsx`` for the state schools.
+
+    Raises
+    ------
+    ValueError
+        If `municipality` is not a canonical name.
+    """
     position = MUNICIPALITIES.index(municipality)
     code = "gou" if municipality == "ГОУ" else f"mo{position + 1:02d}"
     return f"{year}_{code}.xlsx"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from profmon.clusters import CLUSTERS
+from profmon.errors import ProfmonError
 from profmon.methodology import SCHOOLS, Methodology
 from profmon.reference import PublishedFigure
 
@@ -19,7 +20,7 @@ REGION = "регион"
 FREE_WINDOW = 6.0
 
 
-class CalibrationError(RuntimeError):
+class CalibrationError(ProfmonError):
     """The published figures of a year admit no sample (or rounding broke one)."""
 
 
@@ -115,6 +116,11 @@ def windows_for_year(
     return windows
 
 
+# Where no year published a cluster's value, clusters are spread around the
+# region's value by these many points, so that the sample's clusters differ.
+_CLUSTER_SPREAD = {"КГ1": 4.0, "КГ2": -1.5, "КГ3": 2.5, "КГ4": 5.0}
+
+
 def _free_centre(published, code, group, year, region) -> float:
     other = 2021 if year == 2022 else 2022
     same_cluster = published.get((code, group, other))
@@ -122,6 +128,6 @@ def _free_centre(published, code, group, year, region) -> float:
     if region is None:
         return 60.0
     if same_cluster is None or other_region is None:
-        return region.value
+        return float(np.clip(region.value + _CLUSTER_SPREAD[group], 1.0, 100.0))
     shifted = same_cluster.value + region.value - other_region.value
     return float(np.clip(shifted, 1.0, 100.0))
