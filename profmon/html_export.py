@@ -123,6 +123,14 @@ class ReportExporter(TemplateExporter):
 
     One instance can export many notebooks; it is not meant to be shared
     between threads (give each worker its own).
+
+    Parameters
+    ----------
+    config : traitlets.config.Config, optional
+        Settings for nbconvert, merged over profmon's defaults (no inputs,
+        no prompts, no scripts or widgets).
+    **kw
+        Trait values passed on to :class:`nbconvert.exporters.TemplateExporter`.
     """
 
     export_from_notebook = None
@@ -170,7 +178,13 @@ class ReportExporter(TemplateExporter):
         self.register_preprocessor(_ReportPreprocessor(parent=self), enabled=True)
 
     def default_filters(self):
-        """Yield nbconvert's filters, with Markdown rendered without anchors."""
+        """Yield nbconvert's filters, with Markdown rendered without anchors.
+
+        Yields
+        ------
+        tuple of (str, callable)
+            A filter's name and the filter.
+        """
         yield from super().default_filters()
         yield ("markdown2html", _markdown2html)
 

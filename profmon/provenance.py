@@ -101,7 +101,18 @@ def package_fingerprint() -> str:
 
 
 def available_years(data_dir: str | os.PathLike) -> list[int]:
-    """Return the years that have a folder under ``<data_dir>/raw``, ascending."""
+    """Return the years that have a folder under ``<data_dir>/raw``, ascending.
+
+    Parameters
+    ----------
+    data_dir : str or path-like
+        The data directory.
+
+    Returns
+    -------
+    list of int
+        Years whose folder name is four digits; empty without ``raw/``.
+    """
     raw = Path(data_dir) / "raw"
     if not raw.is_dir():
         return []

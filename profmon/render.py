@@ -71,15 +71,9 @@ def default_notebooks_dir() -> Path:
 
 
 def _title(year: int, municipality: str | None) -> str:
-    try:
-        from profmon.report import title
-    except ImportError:
-        title = None
-    if title is not None:
-        return title(year, municipality)
-    if municipality is None:
-        return f"Мониторинг профориентации: региональный отчёт за {year} год"
-    return f"Мониторинг профориентации: {municipality}, {year} год"
+    from profmon.report import title
+
+    return title(year, municipality)
 
 
 @dataclass
@@ -178,8 +172,9 @@ def _notebooks(folder: Path) -> dict[str, Path]:
     for path in notebooks.values():
         if not path.is_file():
             raise ProfmonError(
-                f"Не найден блокнот отчёта {path}. Блокноты лежат в папке "
-                "notebooks/ проекта; укажите её, если запускаете не из проекта."
+                f"Не найден блокнот отчёта {path}. Отчёты строятся по блокнотам "
+                "из папки notebooks/ проекта: установите profmon из папки проекта "
+                "(pip install -e .)."
             )
     return notebooks
 
@@ -196,10 +191,8 @@ def _load(data_dir: Path, year: int):
 
 
 def _summary(data_dir: Path, year: int, municipality: str | None) -> str | None:
-    try:
-        from profmon.report.summary import one_line
-    except ImportError:
-        return None
+    from profmon.report.summary import one_line
+
     try:
         return one_line(data_dir, year, municipality)
     except Exception as error:  # the index still lists the report
@@ -315,7 +308,9 @@ def render_reports(
         # so that they warm up while the data are read.
         pool = None
         if municipality is None and (force or not (folder / MANIFEST_NAME).exists()):
-            pool = stack.enter_context(_pool(folder, workers, notebooks_folder))
+            pool = stack.enter_context(
+                _pool(folder, workers, notebooks_folder, data_dir, year)
+            )
 
         context = _load(data_dir, year)
         planned, keys = _plan(context, notebooks)
@@ -339,7 +334,9 @@ def render_reports(
             )
         if to_render and pool is None:
             workers = min(workers, len(to_render))
-            pool = stack.enter_context(_pool(folder, workers, notebooks_folder))
+            pool = stack.enter_context(
+                _pool(folder, workers, notebooks_folder, data_dir, year)
+            )
 
         bar = stack.enter_context(
             _progress(len(to_render), enabled=progress and bool(to_render))
@@ -352,6 +349,8 @@ def render_reports(
         results = pool.finish() if pool is not None else []
 
     _record(results, to_render, manifest)
+    if all_:
+        _remove_orphans(folder, manifest, planned)
     summary.results.extend(results)
     if municipality is None:
         summary.results.append(tables)
@@ -378,9 +377,17 @@ def _requested(planned, municipality, all_, year) -> list[ReportJob]:
     return planned if all_ else planned[:1]
 
 
-def _pool(folder: Path, workers: int, notebooks_folder: Path) -> RenderPool:
+def _pool(folder: Path, workers: int, notebooks_folder: Path, data_dir, year):
     folder.mkdir(parents=True, exist_ok=True)
-    return RenderPool(folder, workers=workers, kernel_cwd=notebooks_folder)
+    # Each kernel reads the year's data (memoised in the kernel) while this
+    # process reads it too; every report then finds it ready.
+    warm_code = (
+        "import profmon.report.context\n"
+        f"profmon.report.context.load_context({str(data_dir)!r}, {int(year)})"
+    )
+    return RenderPool(
+        folder, workers=workers, kernel_cwd=notebooks_folder, warm_code=warm_code
+    )
 
 
 def _progress(total: int, *, enabled: bool):
@@ -403,6 +410,16 @@ def _record(results, jobs, manifest) -> None:
             )
         else:
             manifest.forget(job.name)
+
+
+def _remove_orphans(folder: Path, manifest: Manifest, planned) -> None:
+    # A report written earlier for a municipality that has no schools now
+    # would sit in the folder, unlinked and out of date: remove it.
+    kept = {job.name for job in planned} | {TABLES_FILE}
+    for name in sorted(set(manifest.entries) - kept):
+        (folder / name).unlink(missing_ok=True)
+        manifest.forget(name)
+        log.info("removed %s: no such report this year any more", name)
 
 
 def _tables(data_dir, year, folder, keys, manifest, force) -> ReportResult:

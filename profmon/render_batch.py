@@ -9,7 +9,6 @@ goes on with the next one (on a new kernel).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import queue
@@ -20,11 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import papermill
-from papermill.exceptions import PapermillExecutionError
-
-from profmon.html_export import ExportError, ReportExporter, write_html
-from profmon.warm_kernel import ENGINE_NAME, WarmKernel, register_engine
+from profmon.warm_kernel import WarmKernel
 
 __all__ = ["EXECUTED_DIR", "RenderPool", "ReportJob", "ReportResult", "run_batch"]
 
@@ -98,12 +93,23 @@ class ReportResult:
     municipality: str | None = None
 
 
-def _move_into_place(temp: Path, destination: Path) -> None:
-    if temp.exists():
+def _move_into_place(temp: Path, destination: Path) -> bool:
+    # Papermill writes the executed notebook, even a failed one; when it
+    # failed before writing anything, there is nothing to keep.
+    if temp.exists() and temp.stat().st_size > 0:
         os.replace(temp, destination)
+        return True
+    temp.unlink(missing_ok=True)
+    return False
 
 
-def _render_one(job, folder: Path, kernel: WarmKernel, exporter: ReportExporter):
+def _render_one(job, folder: Path, kernel: WarmKernel, exporter):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from profmon.html_export import ExportError, write_html
+    from profmon.warm_engine import ENGINE_NAME
+
     started = time.perf_counter()
     html_path = folder / job.name
     executed = folder / job.executed_name
@@ -114,16 +120,19 @@ def _render_one(job, folder: Path, kernel: WarmKernel, exporter: ReportExporter)
     os.close(descriptor)
     temp = Path(name)
 
-    def failed(message: str) -> ReportResult:
-        _move_into_place(temp, executed)
-        with contextlib.suppress(FileNotFoundError):
-            html_path.unlink()  # never leave a stale page beside a failure
+    def failed(message: str, written: bool = False) -> ReportResult:
+        kept = _move_into_place(temp, executed) or written
+        # Never leave a page, or an executed notebook, of an earlier run
+        # beside a failure: they would not match the data of this one.
+        html_path.unlink(missing_ok=True)
+        if not kept:
+            executed.unlink(missing_ok=True)
         log.error("report %s failed: %s (see %s)", job.name, message, executed)
         return ReportResult(
             job.name,
             "failed",
             html_path,
-            executed=executed,
+            executed=executed if kept else None,
             error=message,
             seconds=time.perf_counter() - started,
             municipality=job.municipality,
@@ -151,7 +160,7 @@ def _render_one(job, folder: Path, kernel: WarmKernel, exporter: ReportExporter)
     try:
         write_html(notebook, html_path, title=job.title, exporter=exporter)
     except ExportError as error:
-        return failed(str(error))
+        return failed(str(error), written=True)
     seconds = time.perf_counter() - started
     log.debug(
         "%s: executed in %.2f s, exported in %.2f s",
@@ -185,12 +194,22 @@ class RenderPool:
     kernel_cwd : Path
         Working directory of the kernels (the notebooks' folder, as in
         JupyterLab).
+    warm_code : str, optional
+        Code each kernel runs once started, before any report (see
+        :meth:`~profmon.warm_kernel.WarmKernel.warm`).
     """
 
-    def __init__(self, folder: Path, *, workers: int, kernel_cwd: Path):
-        register_engine()
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        workers: int,
+        kernel_cwd: Path,
+        warm_code: str | None = None,
+    ):
         self.folder = folder
         self.kernel_cwd = kernel_cwd
+        self.warm_code = warm_code
         self.on_done: Callable | None = None
         self._pending: queue.SimpleQueue = queue.SimpleQueue()
         self._results: dict[int, ReportResult] = {}
@@ -204,10 +223,18 @@ class RenderPool:
             thread.start()
 
     def _work(self) -> None:
-        exporter = ReportExporter()
         try:
             with WarmKernel(cwd=self.kernel_cwd) as kernel:
-                kernel.prepare()  # start now, while the caller plans
+                kernel.ensure_started()  # now, while the caller reads the data
+                # Imported only now: papermill and nbconvert take seconds to
+                # import, and the kernels should not wait for them.
+                from profmon.html_export import ReportExporter
+                from profmon.warm_engine import register_engine
+
+                register_engine()
+                exporter = ReportExporter()
+                if self.warm_code:
+                    kernel.warm(self.warm_code)
                 while not self._stop.is_set():
                     item = self._pending.get()
                     if item is None:
@@ -221,7 +248,13 @@ class RenderPool:
             log.exception("a render worker stopped")
 
     def submit(self, jobs: Sequence[ReportJob]) -> None:
-        """Queue reports for rendering, in the order given."""
+        """Queue reports for rendering, in the order given.
+
+        Parameters
+        ----------
+        jobs : sequence of ReportJob
+            The reports; :meth:`finish` returns their results in this order.
+        """
         for job in jobs:
             self._pending.put((len(self._jobs), job))
             self._jobs.append(job)

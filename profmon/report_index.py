@@ -17,7 +17,6 @@ from html import escape
 from pathlib import Path
 
 from profmon.atomic import write_text_atomic
-from profmon.html_export import report_css
 from profmon.provenance import package_version
 
 __all__ = ["STATES", "IndexEntry", "render_index", "write_index"]
@@ -61,10 +60,14 @@ class IndexEntry:
 
 
 def _link(entry: IndexEntry) -> str:
-    title = escape(entry.title)
+    # In the municipalities' table the name says it all; the title is a tooltip.
+    label = escape(entry.municipality or entry.title)
     if entry.state in ("current", "stale"):
-        return f'<a href="{escape(_posix(entry.file_name))}">{title}</a>'
-    return title
+        return (
+            f'<a href="{escape(_posix(entry.file_name))}" '
+            f'title="{escape(entry.title)}">{label}</a>'
+        )
+    return label
 
 
 def _note(entry: IndexEntry) -> str:
@@ -76,13 +79,12 @@ def _note(entry: IndexEntry) -> str:
         )
     if entry.state == "missing":
         return '<span class="muted">Отчёт ещё не сформирован.</span>'
-    summary = escape(entry.summary) if entry.summary else ""
-    if entry.state == "stale":
-        warning = (
+    if entry.state == "stale":  # its summary would describe data now gone
+        return (
             '<span class="failed">Данные изменились после формирования этого '
             "отчёта; сформируйте его заново.</span>"
         )
-        return f"{summary} {warning}".strip()
+    summary = escape(entry.summary) if entry.summary else ""
     return f'<span class="summary">{summary}</span>'
 
 
@@ -119,6 +121,8 @@ def render_index(
     str
         A whole, self-contained HTML page in Russian.
     """
+    from profmon.html_export import report_css  # nbconvert: imported late
+
     region = [entry for entry in entries if entry.municipality is None]
     municipal = [entry for entry in entries if entry.municipality is not None]
     title = f"Мониторинг профориентации: отчёты за {year} год"

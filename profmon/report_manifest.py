@@ -51,7 +51,18 @@ _FORMAT = 1
 
 
 def file_sha256(path: str | os.PathLike) -> str | None:
-    """Return the sha256 of a file's bytes, or None if there is no such file."""
+    """Return the sha256 of a file's bytes, or None if there is no such file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    str or None
+        Hex digest.
+    """
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except FileNotFoundError:
@@ -92,13 +103,43 @@ class DependencyKeys:
         return digest.hexdigest()
 
     def region(self, notebook: Path, parameters: Mapping) -> str:
-        """Key of the regional report: its notebook, parameters and all data."""
+        """Return the key of the regional report.
+
+        Parameters
+        ----------
+        notebook : Path
+            The regional report's notebook (its bytes count).
+        parameters : mapping
+            The parameters it is run with.
+
+        Returns
+        -------
+        str
+            Hex digest over the shared parts, the notebook, the parameters and
+            the fingerprint of every raw file of the years up to the report's.
+        """
         return self._key(
             "region", notebook.read_bytes(), _json(parameters), self.all_data
         )
 
     def municipality(self, notebook: Path, parameters: Mapping, name: str) -> str:
-        """Key of a municipal report: its own rows plus the comparison tables."""
+        """Return the key of a municipal report.
+
+        Parameters
+        ----------
+        notebook : Path
+            The municipal report's notebook (its bytes count).
+        parameters : mapping
+            The parameters it is run with.
+        name : str
+            The canonical name of the municipality.
+
+        Returns
+        -------
+        str
+            Hex digest over the shared parts, the notebook, the parameters and
+            :func:`profmon.provenance.report_fingerprint` of the municipality.
+        """
         return self._key(
             "municipality",
             notebook.read_bytes(),
@@ -107,7 +148,20 @@ class DependencyKeys:
         )
 
     def bundle(self, what: str, *extra: str) -> str:
-        """Key of a whole-bundle output (``tables``, ``index``) over all data."""
+        """Return the key of a whole-bundle output (``tables.xlsx``).
+
+        Parameters
+        ----------
+        what : str
+            Which output.
+        *extra : str
+            Anything else it depends on.
+
+        Returns
+        -------
+        str
+            Hex digest over the shared parts, `what`, all raw files and `extra`.
+        """
         return self._key(what, self.all_data, *extra)
 
 
@@ -138,14 +192,39 @@ class Manifest:
             self.entries = dict(document.get("outputs", {}))
 
     def is_current(self, name: str, key: str) -> bool:
-        """Whether output `name` was written with `key` and is still as written."""
+        """Tell whether output `name` was written with `key` and is still as written.
+
+        Parameters
+        ----------
+        name : str
+            Output file name, relative to the folder.
+        key : str
+            Its dependency key now.
+
+        Returns
+        -------
+        bool
+            True when the recorded key is `key` and the file's sha256 is the
+            recorded one (so a file edited or deleted by hand is rendered
+            again).
+        """
         entry = self.entries.get(name)
         if entry is None or entry.get("key") != key:
             return False
         return file_sha256(self.path.parent / name) == entry.get("sha256")
 
     def record(self, name: str, key: str, **details) -> None:
-        """Record that output `name` was just written with `key`."""
+        """Record that output `name` was just written with `key`.
+
+        Parameters
+        ----------
+        name : str
+            Output file name, relative to the folder (the file must exist).
+        key : str
+            Its dependency key.
+        **details
+            Anything else to keep with it (title, municipality, summary …).
+        """
         self.entries[name] = {
             "key": key,
             "sha256": file_sha256(self.path.parent / name),
@@ -153,7 +232,13 @@ class Manifest:
         }
 
     def forget(self, name: str) -> None:
-        """Drop output `name` from the record (it failed or was removed)."""
+        """Drop output `name` from the record (it failed or was removed).
+
+        Parameters
+        ----------
+        name : str
+            Output file name, relative to the folder.
+        """
         self.entries.pop(name, None)
 
     def save(self) -> Path:

@@ -1,15 +1,14 @@
-"""A papermill engine that runs notebook after notebook in one warm kernel.
+"""A Jupyter kernel kept warm to run notebook after notebook.
 
 Starting a Jupyter kernel and importing pandas, matplotlib and profmon in it
 costs seconds, far more than computing one report. :class:`WarmKernel` keeps
-a kernel alive across notebooks; :class:`WarmKernelEngine` (registered with
-papermill as :data:`ENGINE_NAME`) executes a notebook in it. Before each
-notebook the kernel is brought back to the state of a fresh one: the user
-namespace is emptied (``%reset``), figures are closed, matplotlib's and
-pandas' settings, warning filters and the working directory are restored and
-the execution counter starts again at 1, so that a report never sees another
-report's variables or settings. After a failed notebook the kernel is
-replaced by a new one.
+a kernel alive across notebooks; :mod:`profmon.warm_engine` lets papermill
+execute a notebook in it. Before each notebook the kernel is brought back to
+the state of a fresh one: the user namespace is emptied (``%reset``), figures
+are closed, matplotlib's and pandas' settings, NumPy's print options, warning
+filters and the working directory are restored and the execution counter
+starts again at 1, so that a report never sees another report's variables or
+settings. After a failed notebook the kernel is replaced by a new one.
 
 A :class:`WarmKernel` belongs to one thread: its client's sockets live on that
 thread's event loop. Run several kernels in parallel with one per thread.
@@ -24,26 +23,12 @@ import tempfile
 import threading
 import time
 
-import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import CellControlSignal, DeadKernelError
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import Engine, papermill_engines
 
-__all__ = [
-    "CELL_TIMEOUT",
-    "ENGINE_NAME",
-    "KernelSetupError",
-    "WarmKernel",
-    "WarmKernelEngine",
-    "register_engine",
-]
+__all__ = ["CELL_TIMEOUT", "DEFAULT_PRELOAD", "KernelSetupError", "WarmKernel"]
 
 log = logging.getLogger(__name__)
-
-#: Name under which :class:`WarmKernelEngine` is registered with papermill.
-ENGINE_NAME = "profmon-warm"
 
 #: Seconds a single cell may run before the kernel is interrupted.
 CELL_TIMEOUT = 600
@@ -211,7 +196,11 @@ class WarmKernel:
             self.shutdown()
             raise KernelSetupError(f"kernel did not start: {error}") from error
         self.kc.allow_stdin = False
-        self.run(_WARMUP.replace("__MODULES__", repr(self.preload)))
+        try:
+            self.run(_WARMUP.replace("__MODULES__", repr(self.preload)))
+        except KernelSetupError:
+            self.shutdown()
+            raise
         self._fresh = True
         log.debug(
             "kernel %s started and warmed up in %.1f s",
@@ -254,13 +243,35 @@ class WarmKernel:
         if reply["content"]["status"] != "ok" or errors:
             raise KernelSetupError("; ".join(errors) or str(reply["content"]))
 
-    def prepare(self) -> None:
-        """Make the kernel ready for the next notebook: fresh and alive."""
+    def ensure_started(self) -> None:
+        """Start the kernel unless one is running (to warm it up ahead of use)."""
         self._check_thread()
         if self.km is None or not self.alive:
             self.shutdown()
             self.start()
-        elif not self._fresh:
+
+    def warm(self, code: str) -> None:
+        """Run `code` ahead of the notebooks, e.g. to load the data they read.
+
+        Parameters
+        ----------
+        code : str
+            Python code. The kernel is started if needed; what `code` leaves
+            in the user namespace is cleared before the next notebook, what it
+            caches in modules stays. An error is logged and otherwise ignored:
+            the notebook that needs the same thing will report it.
+        """
+        self.ensure_started()
+        self._fresh = False
+        try:
+            self.run(code)
+        except KernelSetupError as error:
+            log.debug("warm-up code failed: %s", error)
+
+    def prepare(self) -> None:
+        """Make the kernel ready for the next notebook: fresh and alive."""
+        self.ensure_started()
+        if not self._fresh:
             try:
                 self.run(_RESET, timeout=60)
             except KernelSetupError as error:
@@ -303,93 +314,3 @@ class WarmKernel:
 
     def __exit__(self, *exc_info):
         self.shutdown()
-
-
-class WarmKernelEngine(Engine):
-    """Papermill engine executing a notebook in a :class:`WarmKernel`.
-
-    Pass the kernel as ``warm_kernel=`` to :func:`papermill.execute_notebook`
-    together with ``engine_name=ENGINE_NAME``. Errors in a cell are recorded
-    in the notebook as papermill records them (so papermill writes the failed
-    notebook with its error banner); a kernel that dies or times out is
-    recorded the same way, on the cell that was running.
-    """
-
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man,
-        kernel_name,
-        *,
-        warm_kernel: WarmKernel,
-        log_output=False,
-        stdout_file=None,
-        stderr_file=None,
-        start_timeout=60,
-        execution_timeout=None,
-        record_output_path=None,
-        **kwargs,
-    ):
-        """Execute ``nb_man.nb`` in `warm_kernel`; see the class docstring.
-
-        ``record_output_path``, when given, replaces the output path papermill
-        records in the notebook's metadata (the caller writes to a temporary
-        file and moves it there).
-        """
-        if record_output_path is not None:
-            nb_man.nb.metadata.papermill["output_path"] = os.fspath(record_output_path)
-        warm_kernel.prepare()
-        client = PapermillNotebookClient(
-            nb_man,
-            km=warm_kernel.km,
-            kernel_name=warm_kernel.kernel_name,
-            timeout=execution_timeout or CELL_TIMEOUT,
-            interrupt_on_timeout=True,
-            startup_timeout=start_timeout,
-            record_timing=False,
-            log=log,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-        )
-        client.kc = warm_kernel.kc
-        try:
-            client.execute()
-        except (DeadKernelError, CellControlSignal) as error:
-            warm_kernel.discard()
-            _record_failure(nb_man, error)
-        except BaseException:
-            warm_kernel.discard()
-            raise
-        if nb_man.nb.metadata.get("papermill", {}).get("exception"):
-            warm_kernel.discard()
-        return nb_man.nb
-
-
-def _record_failure(nb_man, error: BaseException) -> None:
-    # Put the error on the cell that was running, as a cell error would be.
-    started = [
-        cell
-        for cell in nb_man.nb.cells
-        if cell.metadata.get("papermill", {}).get("start_time") is not None
-    ]
-    if not started:
-        started = nb_man.nb.cells[:1]
-    if not started:
-        return
-    cell = started[-1]
-    if cell.cell_type == "code":
-        cell.outputs.append(
-            nbformat.v4.new_output(
-                "error",
-                ename=type(error).__name__,
-                evalue=str(error),
-                traceback=[f"{type(error).__name__}: {error}"],
-            )
-        )
-    nb_man.cell_exception(cell)
-
-
-def register_engine() -> None:
-    """Register :class:`WarmKernelEngine` with papermill (idempotent)."""
-    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)

@@ -1,16 +1,21 @@
 """Data sets and rendered bundles shared by the rendering tests.
 
-Rendering costs seconds, so each bundle is rendered once per test process and
-reused (a cached function rather than a fixture, because both
-``test_render.py`` and ``test_browser.py`` use the sample bundle).
+Rendering costs seconds, so each bundle is rendered once per test run and
+reused by ``test_render.py`` and ``test_browser.py``, even when pytest-xdist
+spreads them over several workers: the first worker renders under a file
+lock in the run's shared temporary folder, the others read its result.
 """
 
-import atexit
-import functools
+import contextlib
 import os
+import pickle
 import shutil
-import tempfile
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: each worker renders its own bundles
+    fcntl = None
 
 import numpy as np
 import pandas as pd
@@ -112,13 +117,6 @@ def write_dataset(
     return Path(data_dir)
 
 
-def temporary_dir(prefix):
-    """Return a new temporary folder removed when the test process ends."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
-
-
 def render_with_epoch(data_dir, out_dir, **options):
     """Render with SOURCE_DATE_EPOCH set to :data:`EPOCH`, no progress bar."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -134,14 +132,72 @@ def render_with_epoch(data_dir, out_dir, **options):
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-@functools.cache
-def sample_bundle():
-    """Render the committed sample's 2022 bundle once; return (summary, folder)."""
+_BUNDLES = {}
+
+
+@contextlib.contextmanager
+def _locked(path):
+    with open(path, "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def shared_bundle(name, tmp_path_factory, render):
+    """Return ``(summary, reports/2022 folder)``, rendering once per test run.
+
+    `render` takes an empty folder and returns the RenderSummary of a bundle
+    rendered into its ``reports`` subfolder.
+    """
+    if name in _BUNDLES:
+        return _BUNDLES[name]
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
+        base = base.parent  # shared by the workers of this run
+    root = base / name
+    with _locked(base / f"{name}.lock"):
+        done = root / "summary.pickle"
+        if done.exists():
+            summary = pickle.loads(done.read_bytes())
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            summary = render(root)
+            done.write_bytes(pickle.dumps(summary))
+    _BUNDLES[name] = (summary, root / "reports" / "2022")
+    return _BUNDLES[name]
+
+
+def sample_bundle(tmp_path_factory):
+    """The committed sample's 2022 bundle, all reports, index and tables."""
     if not (SAMPLE_DATA / "raw" / "2022").is_dir():
         raise FileNotFoundError(
             f"the sample data {SAMPLE_DATA / 'raw' / '2022'} is missing: run "
             "`profmon synth --out data`"
         )
-    out = temporary_dir("profmon-sample-")
-    summary = render_with_epoch(SAMPLE_DATA, out, all_=True)
-    return summary, out / "2022"
+    return shared_bundle(
+        "sample-bundle",
+        tmp_path_factory,
+        lambda root: render_with_epoch(SAMPLE_DATA, root / "reports", all_=True),
+    )
+
+
+#: Municipalities of the small data set; Рыбинск has a school named EVIL_NAME.
+SMALL_MUNICIPALITIES = ("Ярославль", "Рыбинск", "ГОУ")
+
+
+def small_data(folder):
+    """Write the small data set (3 municipalities, 3 schools each, 2021-2022)."""
+    return write_dataset(
+        folder, SMALL_MUNICIPALITIES, schools=3, names={("Рыбинск", 1): EVIL_NAME}
+    )
+
+
+def small_bundle(tmp_path_factory):
+    """The small data set's 2022 bundle; its data are in ``<root>/data``."""
+
+    def render(root):
+        data_dir = small_data(root / "data")
+        return render_with_epoch(data_dir, root / "reports", all_=True)
+
+    return shared_bundle("small-bundle", tmp_path_factory, render)

@@ -15,7 +15,6 @@ import tempfile
 import time
 
 import pytest
-
 from render_support import sample_bundle
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -64,7 +63,7 @@ class Browser:
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()
 
-        def wire_pipes():  # the browser reads fd 3 and writes fd 4
+        def wire_pipes():  # the browser reads fd 3 and writes fd 4 (inheritable)
             os.dup2(to_browser_read, 3)
             os.dup2(from_browser_write, 4)
 
@@ -74,7 +73,7 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=wire_pipes,
-            pass_fds=(to_browser_read, from_browser_write),
+            close_fds=False,  # fds 3 and 4 must reach the browser
         )
         os.close(to_browser_read)
         os.close(from_browser_write)
@@ -172,7 +171,9 @@ def _is_error(event):
 def _error_text(event):
     params = event["params"]
     if event["method"] == "Runtime.exceptionThrown":
-        return params["exceptionDetails"].get("text", "exception")
+        details = params["exceptionDetails"]
+        description = details.get("exception", {}).get("description", "")
+        return f"{details.get('text', 'exception')} {description}"
     if event["method"] == "Log.entryAdded":
         return params["entry"].get("text", "")
     return " ".join(str(arg.get("value", "")) for arg in params.get("args", []))
@@ -197,15 +198,17 @@ def test_the_checker_sees_requests_and_errors(browser, tmp_path):
         "<script>undefinedFunction()</script></body></html>",
         encoding="utf-8",
     )
-    facts, requests, errors = browser.open(page.as_uri())
+    _, requests, errors = browser.open(page.as_uri())
     assert [url for url in requests if not _local(url)] == ["https://example.org/x.png"]
     assert any("undefinedFunction" in text for text in errors)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["region.html", "index.html", "mo_rybinsk.html"])
-def test_page_shows_tables_and_charts_offline_without_errors(browser, name):
-    _, folder = sample_bundle()
+def test_page_shows_tables_and_charts_offline_without_errors(
+    browser, tmp_path_factory, name
+):
+    _, folder = sample_bundle(tmp_path_factory)
     facts, requests, errors = browser.open((folder / name).as_uri())
 
     assert [url for url in requests if not _local(url)] == []

@@ -117,6 +117,44 @@ def test_data_quality_hides_small_ovz_values(data_dir):
     assert "&lt;b&gt;внимание&lt;/b&gt;" in table.to_html()
 
 
+def test_a_municipal_report_lists_only_its_own_warnings(data_dir):
+    ctx = report.load(data_dir, 2022, "Угличский")
+    warnings = pd.DataFrame(
+        {
+            "file": ["schools.csv", "schools.csv", "", "", "schools.csv", "x.csv"],
+            "sheet": [""] * 6,
+            "row": pd.array([5, 2, None, None, None, None], dtype="Int64"),
+            "column": ["grade_1:11", "grade_1:11", "school_id", "school_id", "", ""],
+            "value": ["10", "10", "s4", "s1", "", ""],
+            "code": [
+                "pupils_changed",
+                "pupils_changed",
+                "school_disappeared",
+                "school_disappeared",
+                "file_note",
+                "file_note",
+            ],
+            "message": ["own row", "Рыбинск row", "own gone", "Рыбинск gone", "f", "g"],
+        }
+    )
+    scoped = ctx.__class__(**{**ctx.__dict__, "warnings": warnings})
+    kept = appendix.report_warnings(scoped)["message"].tolist()
+    assert kept == ["own row", "own gone", "f"]
+    regional = report.load(data_dir, 2022)
+    everything = regional.__class__(**{**regional.__dict__, "warnings": warnings})
+    assert len(appendix.report_warnings(everything)) == len(warnings)
+
+
+def test_a_municipal_report_shows_the_fingerprint_of_its_own_data(data_dir):
+    from profmon.provenance import data_fingerprint, report_fingerprint
+
+    ctx = report.load(data_dir, 2022, "Угличский")
+    html = appendix.provenance(ctx).html
+    assert report_fingerprint(ctx, "Угличский") in html
+    assert data_fingerprint(data_dir, [2021, 2022]) not in html
+    assert "данные ОО «Угличский»" in html
+
+
 def test_display_formats_the_russian_way():
     assert value_text(45.85, 1) == "45,9\u00a0%"
     assert value_text(float("nan")) == "—"

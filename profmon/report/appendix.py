@@ -9,11 +9,18 @@ import pandas as pd
 from profmon.disclosure import SENSITIVE_COUNTS, SUPPRESSED, is_small
 from profmon.fields import by_name
 from profmon.methodology import SCHOOLS
-from profmon.report.context import ReportContext
+from profmon.report.context import ReportContext, resolve_municipality
 from profmon.report.display import Html, Stack, Table, escape
 from profmon.report.tables import target_text
 
-__all__ = ["appendix", "data_quality", "formula_text", "methodology", "provenance"]
+__all__ = [
+    "appendix",
+    "data_quality",
+    "formula_text",
+    "methodology",
+    "provenance",
+    "report_warnings",
+]
 
 _BAND = re.compile(r"^grade_(\d{1,2}):(\d{1,2})$")
 _DIRECTION = {"higher": "не ниже целевого", "lower": "не выше целевого"}
@@ -117,8 +124,64 @@ def methodology(ctx: ReportContext) -> Stack:
     return Stack((Html(text), table))
 
 
+def report_warnings(ctx: ReportContext) -> pd.DataFrame:
+    """Return the validation warnings that concern the report's schools.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The data of the report year; a ``municipality`` entry in its
+        parameters makes it a municipal report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For the regional report, every warning of the year. For a municipal
+        report, the warnings on its own schools' rows, on a school of its own
+        that was there last year and is missing now, and on files that hold
+        its schools: the data its dependency key covers (see
+        :func:`profmon.provenance.report_fingerprint`), so that a report left
+        as it is by an incremental rebuild never lists another
+        municipality's warnings out of date.
+    """
+    warnings = ctx.warnings
+    municipality = ctx.parameters.get("municipality")
+    if municipality is None or warnings.empty:
+        return warnings
+    name = resolve_municipality(str(municipality))
+    panel = ctx.panel
+    this_year = panel[panel["year"] == ctx.year]
+    own = this_year["municipality"].astype(str) == name
+    own_rows = set(
+        zip(
+            this_year.loc[own, "source_file"].astype(str),
+            this_year.loc[own, "source_row"].astype("int64"),
+            strict=True,
+        )
+    )
+    own_files = set(this_year.loc[own, "source_file"].astype(str))
+    last_year = panel[panel["year"] == ctx.year - 1]
+    own_last_year = set(
+        last_year.loc[last_year["municipality"].astype(str) == name, "school_id"]
+    )
+
+    files = warnings["file"].fillna("").astype(str)
+    located = warnings["row"].notna()
+    rows = warnings["row"].fillna(0).astype("int64")
+    on_own_row = pd.Series(
+        [(f, r) in own_rows for f, r in zip(files, rows, strict=True)],
+        index=warnings.index,
+        dtype=bool,
+    )
+    disappeared = warnings["code"].astype(str) == "school_disappeared"
+    own_school_gone = disappeared & warnings["value"].astype(str).isin(own_last_year)
+    own_file = ~located & ~disappeared & files.isin(own_files)
+    kept = (located & on_own_row) | own_school_gone | own_file
+    return warnings.loc[kept].reset_index(drop=True)
+
+
 def data_quality(ctx: ReportContext) -> Html | Table:
-    """Return the validation warnings of the report year (small ОВЗ counts hidden).
+    """Return the validation warnings of the report (small ОВЗ counts hidden).
 
     Parameters
     ----------
@@ -132,9 +195,10 @@ def data_quality(ctx: ReportContext) -> Html | Table:
         A sentence when there are no warnings; otherwise a table with one row
         per warning (file, sheet, row, column, value, message), where a value
         of a sensitive count column from 1 to below the disclosure threshold
-        shows «c».
+        shows «c». A municipal report lists only its own warnings (see
+        :func:`report_warnings`).
     """
-    warnings = ctx.warnings
+    warnings = report_warnings(ctx)
     if warnings.empty:
         return Html(f"<p>Предупреждений проверки данных за {ctx.year} год нет.</p>")
     values = warnings["value"].astype(object).where(warnings["value"].notna(), "")
@@ -171,18 +235,27 @@ def provenance(ctx: ReportContext) -> Html:
     Returns
     -------
     Html
-        A list of facts; the SHA-256 fingerprint of the raw files is given only
-        when the context was read from a data folder.
+        A list of facts; the SHA-256 fingerprint of the data is given only
+        when the context was read from a data folder. The regional report
+        shows the fingerprint of every raw file; a municipal report, that of
+        the data it depends on (see
+        :func:`profmon.provenance.report_fingerprint`).
     """
     from profmon import provenance as origin
 
     if ctx.data_dir is not None:
-        facts = origin.provenance(ctx.data_dir, ctx.year, ctx.parameters)
-        data = (
-            f"<li>Отпечаток исходных данных (SHA-256 файлов за "
-            f"{', '.join(map(str, facts['years']))} гг., {facts['files']} файлов): "
-            f"<code>{escape(facts['data_fingerprint'])}</code></li>"
-        )
+        facts = origin.provenance(ctx.data_dir, ctx.year, ctx.parameters, context=ctx)
+        if "municipality" in ctx.parameters:
+            data = (
+                f"<li>Отпечаток данных отчёта (SHA-256; {escape(facts['report_scope'])}"
+                f"): <code>{escape(facts['report_fingerprint'])}</code></li>"
+            )
+        else:
+            data = (
+                f"<li>Отпечаток исходных данных (SHA-256 файлов за "
+                f"{', '.join(map(str, facts['years']))} гг., {facts['files']} "
+                f"файлов): <code>{escape(facts['data_fingerprint'])}</code></li>"
+            )
     else:
         facts = {
             "profmon_version": origin.package_version(),
