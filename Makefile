@@ -15,11 +15,11 @@ PYTEST_ARGS ?= -n auto
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sample validate build report all test lint check browser format bench clean
+.PHONY: help venv sample validate build report all test lint check browser format bench bench-reports clean
 
 help: ## list the targets
 	@grep -E '^[A-Za-z_-]+:.*## ' $(MAKEFILE_LIST) \
-		| awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+		| awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
 venv: $(INSTALLED) ## create .venv and install profmon with the dev tools
 
@@ -70,6 +70,9 @@ format: $(INSTALLED) ## reformat the code with ruff
 
 bench: $(INSTALLED) ## time validation and indicators on 40,000 schools
 	$(BIN)/python benchmarks/bench_engine.py
+
+bench-reports: $(INSTALLED) ## time the 2022 report bundle against a naive CLI loop
+	$(BIN)/python benchmarks/bench_reports.py
 
 clean: ## remove processed data and reports (keeps the .gitkeep files)
 	find $(DATA)/processed reports -mindepth 1 -maxdepth 1 ! -name .gitkeep \

@@ -107,18 +107,17 @@ def school_parts(
         was not measured that year.
     """
     fields, to_numerator, to_denominator = _coefficients(methodology)
-    counts = np.empty((len(schools), len(fields)))
+    # A field missing in a year it was not collected is read as 0 here (NaN
+    # times a zero coefficient would be NaN); the indicators that read it are
+    # set to NaN for those years below.
+    counts = np.zeros((len(schools), len(fields)))
     for i, name in enumerate(fields):
         if name == SCHOOLS:
             counts[:, i] = 1.0
         elif name in schools.columns:
-            counts[:, i] = schools[name].to_numpy(dtype="float64", na_value=np.nan)
-        else:
-            counts[:, i] = np.nan
-    # A field missing in a year it was not collected gives NaN, and NaN times
-    # a zero coefficient is NaN too: sum only the fields each indicator reads.
-    numerators = np.nan_to_num(counts) @ to_numerator
-    denominators = np.nan_to_num(counts) @ to_denominator
+            counts[:, i] = schools[name].to_numpy(dtype="float64", na_value=0.0)
+    numerators = counts @ to_numerator
+    denominators = counts @ to_denominator
     first_years = np.array(
         [ind.first_year or 0 for ind in methodology.indicators], dtype="int64"
     )
@@ -200,11 +199,12 @@ def compute_indicators(
         grouped = schools.groupby(keys, observed=True, sort=True)
         codes = grouped.ngroup().to_numpy()
         groups = grouped.size().index.to_frame(index=False).loc[:, keys]
-        numerator_sums = _group_sums(numerators, codes, len(groups))
-        denominator_sums = _group_sums(denominators, codes, len(groups))
+        count = len(methodology.indicators)
+        sums = _group_sums(np.hstack([numerators, denominators]), codes, len(groups))
+        numerator_sums, denominator_sums = sums[:, :count], sums[:, count:]
 
     count = len(methodology.indicators)
-    table = groups.loc[groups.index.repeat(count)].reset_index(drop=True)
+    table = groups.take(np.repeat(np.arange(len(groups)), count)).reset_index(drop=True)
     # indicator, block and direction repeat a few values over many rows:
     # categoricals built from codes cost nothing per row
     positions = np.tile(np.arange(count), len(groups))
@@ -246,17 +246,15 @@ def compute_indicators(
 
 
 def _group_sums(parts: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
-    """Sum school rows into groups; a group whose rows are all NaN stays NaN."""
-    sums = np.zeros((groups, parts.shape[1]))
-    present = np.zeros((groups, parts.shape[1]))
-    for column in range(parts.shape[1]):
-        values = parts[:, column]
-        known = ~np.isnan(values)
-        sums[:, column] = np.bincount(
-            codes[known], weights=values[known], minlength=groups
-        )
-        present[:, column] = np.bincount(codes[known], minlength=groups)
-    return np.where(present > 0, sums, np.nan)
+    """Sum school rows into groups; a group whose rows are all NaN stays NaN.
+
+    `codes` numbers the groups ``0 … groups - 1``, each with at least one row
+    (as :meth:`pandas.core.groupby.GroupBy.ngroup` does).
+    """
+    sums = pd.DataFrame(parts).groupby(codes, sort=True).sum(min_count=1)
+    if len(sums) != groups:
+        raise ValueError(f"expected {groups} groups, found {len(sums)}")
+    return sums.to_numpy(dtype="float64")
 
 
 def _group_labels(table: pd.DataFrame, by: str) -> pd.Series:

@@ -106,7 +106,7 @@ def test_contingent_matches_plain_sums_and_change(ctx):
     total = text[text[("КГ", "КГ")] == "ИТОГО"].iloc[0]
     pupils = ctx.schools[[f"grade_{g}" for g in range(1, 12)]].sum().sum()
     assert total[("Обучающихся", "2022 г.")] == format_count(pupils)
-    assert total[("Обучающихся", "изменение")] == "0"
+    assert total[("Обучающихся", "изм.")] == "0"
     ovz = ctx.schools["pupils_ovz"].sum()
     assert total[("Из них с ОВЗ", "2022 г.")] == format_count(ovz)
     assert '<th scope="colgroup" colspan="3">Обучающихся</th>' in table.to_html()

@@ -181,7 +181,7 @@ def contingent(ctx: ReportContext) -> Table:
                 text[(title, f"{year} г.")] = format_count(value)
                 export[f"{title}, {year} г."] = None if pd.isna(value) else int(value)
             change = values[1] - values[0]
-            text[(title, "изменение")] = _signed_count(change)
+            text[(title, "изм.")] = _signed_count(change)
             export[f"{title}, изменение"] = None if pd.isna(change) else int(change)
         text_rows.append(text)
         export_rows.append(export)
