@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # A pinned requirement: name, optional [extras], "==", an exact version.
 PIN = re.compile(
-    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==(?P<version>[A-Za-z0-9.+!-]+)$"
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"
+    r"(\[[^\]]*\])?"
+    r"==(?P<version>[A-Za-z0-9.+!-]+)$"
 )
 
 

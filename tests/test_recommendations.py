@@ -114,7 +114,7 @@ def test_region_misses_fire_department_and_centre(ctx):
     seminar = by_text(recommendations, "семинар-совещание")
     assert seminar.recipient == "centre"
     region_misses = ctx.level("region")
-    missed = set(region_misses.loc[region_misses["met"] == False, "indicator"])  # noqa: E712
+    missed = set(region_misses.loc[region_misses["met"].eq(False), "indicator"])
     assert {item.indicator for item in seminar.evidence} == missed
     assert all(rec.recipient != "municipality" for rec in recommendations)
     recipients = [rec.recipient for rec in recommendations]
