@@ -187,6 +187,7 @@ def compute_indicators(
         raise ValueError("`schools` needs a `year` column")
     keys = ["year", *LEVELS[by]]
     numerators, denominators = school_parts(schools, methodology)
+    count = len(methodology.indicators)
 
     # one row per group, groups sorted by their keys
     if by == "school":
@@ -199,11 +200,9 @@ def compute_indicators(
         grouped = schools.groupby(keys, observed=True, sort=True)
         codes = grouped.ngroup().to_numpy()
         groups = grouped.size().index.to_frame(index=False).loc[:, keys]
-        count = len(methodology.indicators)
         sums = _group_sums(np.hstack([numerators, denominators]), codes, len(groups))
         numerator_sums, denominator_sums = sums[:, :count], sums[:, count:]
 
-    count = len(methodology.indicators)
     table = groups.take(np.repeat(np.arange(len(groups)), count)).reset_index(drop=True)
     # indicator, block and direction repeat a few values over many rows:
     # categoricals built from codes cost nothing per row

@@ -227,7 +227,7 @@ def report_fingerprint(context, municipality: str | None = None) -> str:
         stale one.
     """
     if municipality is None:
-        years = [known for known in available_years(context.data_dir)]
+        years = available_years(context.data_dir)
         return data_fingerprint(
             context.data_dir, [known for known in years if known <= context.year]
         )

@@ -377,7 +377,9 @@ def _requested(planned, municipality, all_, year) -> list[ReportJob]:
     return planned if all_ else planned[:1]
 
 
-def _pool(folder: Path, workers: int, notebooks_folder: Path, data_dir, year):
+def _pool(
+    folder: Path, workers: int, notebooks_folder: Path, data_dir: Path, year: int
+) -> RenderPool:
     folder.mkdir(parents=True, exist_ok=True)
     # Each kernel reads the year's data (memoised in the kernel) while this
     # process reads it too; every report then finds it ready.

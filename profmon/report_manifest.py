@@ -102,6 +102,10 @@ class DependencyKeys:
             digest.update(encoded)
         return digest.hexdigest()
 
+    def _report(self, kind: str, notebook: Path, parameters: Mapping, data: str) -> str:
+        # a report depends on its notebook, its parameters and its data
+        return self._key(kind, notebook.read_bytes(), _json(parameters), data)
+
     def region(self, notebook: Path, parameters: Mapping) -> str:
         """Return the key of the regional report.
 
@@ -118,9 +122,7 @@ class DependencyKeys:
             Hex digest over the shared parts, the notebook, the parameters and
             the fingerprint of every raw file of the years up to the report's.
         """
-        return self._key(
-            "region", notebook.read_bytes(), _json(parameters), self.all_data
-        )
+        return self._report("region", notebook, parameters, self.all_data)
 
     def municipality(self, notebook: Path, parameters: Mapping, name: str) -> str:
         """Return the key of a municipal report.
@@ -140,12 +142,8 @@ class DependencyKeys:
             Hex digest over the shared parts, the notebook, the parameters and
             :func:`profmon.provenance.report_fingerprint` of the municipality.
         """
-        return self._key(
-            "municipality",
-            notebook.read_bytes(),
-            _json(parameters),
-            report_fingerprint(self._context, name),
-        )
+        data = report_fingerprint(self._context, name)
+        return self._report("municipality", notebook, parameters, data)
 
     def bundle(self, what: str, *extra: str) -> str:
         """Return the key of a whole-bundle output (``tables.xlsx``).

@@ -3,10 +3,10 @@ import io
 import logging
 import struct
 import zlib
-from html.parser import HTMLParser
 
 import nbformat
 import pytest
+from html_page import Page
 from nbformat.v4 import (
     new_code_cell,
     new_markdown_cell,
@@ -66,23 +66,6 @@ def html_output(html):
     )
 
 
-class Elements(HTMLParser):
-    """Collect start tags and their attributes, independently of the exporter."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def elements(html):
-    parser = Elements()
-    parser.feed(html)
-    return parser.tags
-
-
 def test_page_has_outputs_and_markdown_but_no_code():
     notebook = report_notebook(
         new_markdown_cell("## Участники"),
@@ -101,7 +84,7 @@ def test_page_has_outputs_and_markdown_but_no_code():
 
 def test_page_is_russian_and_titled_with_escaped_title():
     html = export_html(report_notebook(), title="Отчёт <МО> & район")
-    tags = elements(html)
+    tags = Page(html).tags
 
     assert tags[0] == ("html", {"lang": "ru"})
     assert "<title>Отчёт &lt;МО&gt; &amp; район</title>" in html
@@ -128,7 +111,7 @@ def test_images_are_inline_and_png_metadata_is_stripped():
         },
     )
     html = export_html(report_notebook(code("plot()", figure)), title="t")
-    images = [attrs for tag, attrs in elements(html) if tag == "img"]
+    images = Page(html).attributes("img")
 
     assert len(images) == 1
     source = images[0]["src"]
@@ -198,7 +181,7 @@ def test_page_refers_to_nothing_outside_itself():
     )
     html = export_html(notebook, title="t")
 
-    for tag, attrs in elements(html):
+    for tag, attrs in Page(html).tags:
         assert tag not in ("script", "link", "iframe", "object", "embed", "base")
         for name in ("src", "href", "srcset", "poster", "data", "action"):
             value = attrs.get(name) or ""
@@ -315,6 +298,6 @@ def test_matplotlib_figure_round_trip_is_inline_png():
     output = new_output("display_data", data={"image/png": png})
     html = export_html(report_notebook(code("plot", output)), title="t")
 
-    source = next(a["src"] for t, a in elements(html) if t == "img")
+    source = Page(html).attributes("img")[0]["src"]
     data = base64.b64decode(source.split(",", 1)[1])
     assert data.startswith(b"\x89PNG") and b"tEXt" not in data and b"IDAT" in data

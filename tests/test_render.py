@@ -1,13 +1,13 @@
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import openpyxl
 import pandas as pd
 import pytest
+from html_page import Page
 from render_support import (
     EVIL_NAME,
     SAMPLE_DATA,
@@ -62,24 +62,6 @@ def windows_safe(name):
         and stem not in WINDOWS_RESERVED
         and len(name) < 100
     )
-
-
-class Page(HTMLParser):
-    """Tags, attributes and text of a page, parsed independently of profmon."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.tags, self.text = [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-    def attributes(self, tag):
-        return [attrs for name, attrs in self.tags if name == tag]
 
 
 def assert_offline_report(path, title):

@@ -1,26 +1,12 @@
 import datetime
-from html.parser import HTMLParser
 
 import pytest
+from html_page import Page
 
 from profmon.html_export import audit_html
 from profmon.report_index import IndexEntry, render_index, write_index
 
 MOMENT = datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.UTC)
-
-
-class Links(HTMLParser):
-    def __init__(self, html):
-        super().__init__()
-        self.links, self.text = [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.links.append(dict(attrs)["href"])
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 ENTRIES = [
@@ -47,10 +33,10 @@ def test_index_lists_reports_with_their_state():
         tables_name="tables.xlsx",
         data_fingerprint="abcdef0123456789",
     )
-    page = Links(html)
+    page = Page(html)
     text = " ".join(page.text)
 
-    assert page.links == [
+    assert [attrs["href"] for attrs in page.attributes("a")] == [
         "region.html",
         "mo_rybinsk.html",
         "mo_tutaevskiy.html",

@@ -1,19 +1,9 @@
 import nbformat
 import pytest
+from kernel_support import notebook, outputs, run
 from papermill.exceptions import PapermillExecutionError
-from test_warm_kernel import notebook, outputs, run
-
-from profmon.warm_engine import register_engine
-from profmon.warm_kernel import WarmKernel
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    register_engine()
-    with WarmKernel(cwd=tmp_path_factory.mktemp("kernel-cwd")) as instance:
-        yield instance
 
 
 def test_a_failed_notebook_is_recorded_and_the_kernel_replaced(kernel, tmp_path):

@@ -1,55 +1,11 @@
 import os
 
-import nbformat
-import papermill
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from kernel_support import notebook, outputs, run
 
-from profmon.warm_engine import ENGINE_NAME, register_engine
 from profmon.warm_kernel import WarmKernel
 
 pytestmark = pytest.mark.slow
-
-
-def notebook(*sources):
-    parameters = new_code_cell("name = 'default'")
-    parameters.metadata["tags"] = ["parameters"]
-    cells = [parameters, *(new_code_cell(source) for source in sources)]
-    result = new_notebook(cells=cells)
-    result.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    return result
-
-
-def run(kernel, path, notebook_node, **parameters):
-    nbformat.write(notebook_node, path)
-    return papermill.execute_notebook(
-        str(path),
-        str(path.with_suffix(".out.ipynb")),
-        parameters=parameters,
-        engine_name=ENGINE_NAME,
-        warm_kernel=kernel,
-        request_save_on_cell_execute=False,
-        progress_bar=False,
-    )
-
-
-def outputs(executed):
-    return [
-        output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
-        for cell in executed.cells
-        for output in cell.get("outputs", [])
-    ]
-
-
-@pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    register_engine()
-    with WarmKernel(cwd=tmp_path_factory.mktemp("kernel-cwd")) as instance:
-        yield instance
 
 
 def test_a_notebook_never_sees_the_previous_one(kernel, tmp_path):

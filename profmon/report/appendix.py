@@ -152,12 +152,11 @@ def report_warnings(ctx: ReportContext) -> pd.DataFrame:
     panel = ctx.panel
     this_year = panel[panel["year"] == ctx.year]
     own = this_year["municipality"].astype(str) == name
-    own_rows = set(
-        zip(
+    own_rows = pd.MultiIndex.from_arrays(
+        [
             this_year.loc[own, "source_file"].astype(str),
             this_year.loc[own, "source_row"].astype("int64"),
-            strict=True,
-        )
+        ]
     )
     own_files = set(this_year.loc[own, "source_file"].astype(str))
     last_year = panel[panel["year"] == ctx.year - 1]
@@ -168,11 +167,7 @@ def report_warnings(ctx: ReportContext) -> pd.DataFrame:
     files = warnings["file"].fillna("").astype(str)
     located = warnings["row"].notna()
     rows = warnings["row"].fillna(0).astype("int64")
-    on_own_row = pd.Series(
-        [(f, r) in own_rows for f, r in zip(files, rows, strict=True)],
-        index=warnings.index,
-        dtype=bool,
-    )
+    on_own_row = pd.MultiIndex.from_arrays([files, rows]).isin(own_rows)
     disappeared = warnings["code"].astype(str) == "school_disappeared"
     own_school_gone = disappeared & warnings["value"].astype(str).isin(own_last_year)
     own_file = ~located & ~disappeared & files.isin(own_files)
